@@ -1,0 +1,88 @@
+package dev.transformerlambda.model;
+
+import dev.transformerlambda.evaluation.ClassificationMetrics;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code manifest.json}: everything needed to rebuild, trust and compare a trained model. The
+ * {@code files} list holds the size and sha256 of every other file of the artifact; a loader
+ * refuses the artifact if any of them differs.
+ *
+ * @param name the model's name, for example {@code sst2}
+ * @param version sorts by time, for example {@code 20261128T120000Z-1a2b3c}
+ * @param created ISO-8601 instant the artifact was written
+ * @param format the artifact format, {@link #FORMAT}
+ * @param architecture {@link #ARCHITECTURE}
+ * @param hyperparameters the block's shape
+ * @param maxSequenceLength longest token sequence, special tokens included
+ * @param labels labels in index order
+ * @param tokenizer the tokenizer file, Hugging Face format
+ * @param weights the DJL parameter file of the block
+ * @param training what it was trained on and how
+ * @param metrics scores on the evaluation set
+ * @param engine library versions that wrote it
+ * @param files every file but the manifest, with size and sha256
+ */
+public record ArtifactManifest(
+        String name,
+        String version,
+        String created,
+        String format,
+        String architecture,
+        ModelConfig hyperparameters,
+        int maxSequenceLength,
+        List<String> labels,
+        String tokenizer,
+        String weights,
+        TrainingSummary training,
+        ClassificationMetrics metrics,
+        Map<String, String> engine,
+        List<ArtifactFile> files) {
+
+    public static final String FORMAT = "transformer-lambda/1";
+    public static final String ARCHITECTURE = "transformer-encoder-classifier";
+
+    /** One file of the artifact. */
+    public record ArtifactFile(String path, long size, String sha256) {}
+
+    /**
+     * How the model was trained.
+     *
+     * @param data the training data's location
+     * @param dataSha256 the training data file's sha256
+     * @param evaluationData the evaluation data's location
+     * @param evaluationDataSha256 the evaluation data file's sha256
+     * @param trainExamples examples trained on
+     * @param evaluationExamples examples evaluated on
+     * @param epochs epochs run
+     * @param bestEpoch the epoch whose weights were kept (best evaluation accuracy)
+     * @param batchSize texts per step
+     * @param learningRate the peak learning rate
+     * @param weightDecay AdamW's decoupled weight decay
+     * @param seed the random seed
+     * @param seconds wall-clock training time
+     * @param device the device trained on, for example {@code cpu()} or {@code gpu(0)}
+     */
+    public record TrainingSummary(
+            String data,
+            String dataSha256,
+            String evaluationData,
+            String evaluationDataSha256,
+            int trainExamples,
+            int evaluationExamples,
+            int epochs,
+            int bestEpoch,
+            int batchSize,
+            float learningRate,
+            float weightDecay,
+            long seed,
+            double seconds,
+            String device) {}
+
+    /** A copy of this manifest listing {@code newFiles}. */
+    public ArtifactManifest withFiles(List<ArtifactFile> newFiles) {
+        return new ArtifactManifest(name, version, created, format, architecture, hyperparameters,
+                maxSequenceLength, labels, tokenizer, weights, training, metrics, engine, List.copyOf(newFiles));
+    }
+}

@@ -1,0 +1,224 @@
+package dev.transformerlambda.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.transformerlambda.model.ArtifactManifest.ArtifactFile;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Writes and reads model artifact directories: {@code manifest.json}, {@code tokenizer.json} and
+ * the weights. Reading always verifies every file against the manifest first, so every command
+ * and the serving function share one notion of a trustworthy artifact.
+ */
+public final class ModelArtifact {
+
+    public static final String MANIFEST = "manifest.json";
+    public static final String TOKENIZER = "tokenizer.json";
+    public static final String WEIGHTS = "weights.params";
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private ModelArtifact() {}
+
+    /** Writes the block's weights into {@code dir}, replacing what an earlier epoch wrote there. */
+    public static void writeWeights(Path dir, TransformerClassifier block) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(
+                new BufferedOutputStream(Files.newOutputStream(dir.resolve(WEIGHTS))))) {
+            block.saveParameters(out);
+        }
+    }
+
+    /**
+     * Writes {@code manifest.json} into {@code dir}, which must already hold the tokenizer and the
+     * weights; the manifest written lists the size and sha256 of each.
+     *
+     * @return the manifest as written
+     */
+    public static ArtifactManifest writeManifest(Path dir, ArtifactManifest manifest) throws IOException {
+        List<ArtifactFile> files = new ArrayList<>();
+        for (String name : List.of(manifest.tokenizer(), manifest.weights())) {
+            files.add(describe(dir, name));
+        }
+        ArtifactManifest complete = manifest.withFiles(files);
+        JSON.writeValue(dir.resolve(MANIFEST).toFile(), complete);
+        return complete;
+    }
+
+    /** The first six hex digits of a file's sha256, to make version names unique. */
+    public static String shortHash(Path file) throws IOException {
+        return describe(file.getParent(), file.getFileName().toString()).sha256().substring(0, 6);
+    }
+
+    /**
+     * Reads the manifest and checks every file it lists; nothing is loaded.
+     *
+     * @throws InvalidArtifactException if a file is missing, or its size or sha256 differ
+     */
+    public static ArtifactManifest verify(Path dir) throws InvalidArtifactException {
+        ArtifactManifest manifest = readManifest(dir);
+        if (!ArtifactManifest.FORMAT.equals(manifest.format())) {
+            throw new InvalidArtifactException(dir + ": unsupported artifact format '" + manifest.format()
+                    + "', expected " + ArtifactManifest.FORMAT);
+        }
+        List<ArtifactFile> files = manifest.files() == null ? List.of() : manifest.files();
+        Set<String> listed = Set.copyOf(files.stream().map(ArtifactFile::path).toList());
+        for (String required : List.of(manifest.tokenizer(), manifest.weights())) {
+            if (required == null || !listed.contains(required)) {
+                throw new InvalidArtifactException(dir + ": the manifest does not list " + required);
+            }
+        }
+        for (ArtifactFile expected : files) {
+            Path file = dir.resolve(expected.path()).normalize();
+            if (!file.startsWith(dir.normalize())) {
+                throw new InvalidArtifactException(dir + ": the manifest names a file outside the artifact: "
+                        + expected.path());
+            }
+            ArtifactFile actual;
+            try {
+                actual = describe(dir, expected.path());
+            } catch (NoSuchFileException e) {
+                throw new InvalidArtifactException(dir + ": " + expected.path() + " is missing");
+            } catch (IOException e) {
+                throw new InvalidArtifactException(dir + ": cannot read " + expected.path(), e);
+            }
+            if (actual.size() != expected.size() || !actual.sha256().equalsIgnoreCase(expected.sha256())) {
+                throw new InvalidArtifactException(String.format(
+                        "%s: %s does not match the manifest (expected %d bytes, sha256 %s; found %d bytes,"
+                                + " sha256 %s); refusing to load it",
+                        dir, expected.path(), expected.size(), expected.sha256(), actual.size(), actual.sha256()));
+            }
+        }
+        return manifest;
+    }
+
+    /** Verifies the artifact in {@code dir} and loads it for inference on the CPU. */
+    public static TextClassifier load(Path dir) throws IOException {
+        ArtifactManifest manifest = verify(dir);
+        TransformerClassifier block = new TransformerClassifier(manifest.hyperparameters());
+        Model model = Model.newInstance(manifest.name());
+        try {
+            loadWeights(dir, manifest, block, model.getNDManager());
+            model.setBlock(block);
+            HuggingFaceTokenizer tokenizer =
+                    openTokenizer(dir.resolve(manifest.tokenizer()), manifest.maxSequenceLength());
+            return new TextClassifier(manifest, model, tokenizer);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Loads the weights into {@code block}, checking every parameter's shape against the shape the
+     * manifest's hyperparameters call for; DJL's loader takes whatever shape the file holds.
+     */
+    private static void loadWeights(Path dir, ArtifactManifest manifest, TransformerClassifier block,
+            NDManager manager) throws IOException {
+        Map<String, Shape> expected;
+        try (NDManager scratch = manager.newSubManager()) {
+            block.initialize(scratch, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1));
+            expected = parameterShapes(block);
+        }
+        try (DataInputStream in = new DataInputStream(
+                new BufferedInputStream(Files.newInputStream(dir.resolve(manifest.weights()))))) {
+            block.loadParameters(manager, in);
+        } catch (MalformedModelException | IOException | RuntimeException e) {
+            throw new InvalidArtifactException(dir + ": the weights do not fit the manifest's architecture: "
+                    + e.getMessage(), e);
+        }
+        Map<String, Shape> loaded = parameterShapes(block);
+        if (!expected.equals(loaded)) {
+            String differences = expected.keySet().stream()
+                    .filter(name -> !expected.get(name).equals(loaded.get(name)))
+                    .map(name -> name + " " + loaded.get(name) + " instead of " + expected.get(name))
+                    .collect(Collectors.joining(", "));
+            throw new InvalidArtifactException(dir + ": the weights do not fit the manifest's architecture: "
+                    + differences);
+        }
+    }
+
+    private static Map<String, Shape> parameterShapes(TransformerClassifier block) {
+        Map<String, Shape> shapes = new TreeMap<>();
+        block.getParameters().forEach(pair -> shapes.put(pair.getKey(), pair.getValue().getArray().getShape()));
+        return shapes;
+    }
+
+    /**
+     * Opens a {@code tokenizer.json} that truncates to {@code maxLength} tokens and pads a batch to
+     * its longest text.
+     */
+    public static HuggingFaceTokenizer openTokenizer(Path tokenizerJson, int maxLength) throws IOException {
+        return HuggingFaceTokenizer.builder()
+                .optTokenizerPath(tokenizerJson)
+                .optAddSpecialTokens(true)
+                .optTruncation(true)
+                .optPadding(true)
+                .optMaxLength(maxLength)
+                .build();
+    }
+
+    private static ArtifactManifest readManifest(Path dir) throws InvalidArtifactException {
+        Path file = dir.resolve(MANIFEST);
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidArtifactException(dir + ": no " + MANIFEST + "; is this a model artifact directory?");
+        }
+        try {
+            return JSON.readValue(file.toFile(), ArtifactManifest.class);
+        } catch (JsonProcessingException e) {
+            throw new InvalidArtifactException(file + ": not a valid manifest: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new InvalidArtifactException(file + ": cannot read it", e);
+        }
+    }
+
+    private static ArtifactFile describe(Path dir, String name) throws IOException {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+        long size = 0;
+        try (InputStream in = new DigestInputStream(Files.newInputStream(dir.resolve(name)), sha256)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                size += n;
+            }
+        }
+        return new ArtifactFile(name, size, HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    /** The manifest as JSON, as it is written to {@code manifest.json}. */
+    public static String toJson(ArtifactManifest manifest) throws JsonProcessingException {
+        return JSON.writeValueAsString(manifest);
+    }
+}

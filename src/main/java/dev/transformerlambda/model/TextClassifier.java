@@ -1,0 +1,47 @@
+package dev.transformerlambda.model;
+
+import ai.djl.Model;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.inference.Predictor;
+import ai.djl.translate.TranslateException;
+import java.util.List;
+
+/**
+ * A loaded, verified model ready to classify text. Predictors are not thread-safe: each thread
+ * takes its own from {@link #newPredictor()}. Closing this releases the native memory of the
+ * weights and the tokenizer.
+ */
+public final class TextClassifier implements AutoCloseable {
+
+    private final ArtifactManifest manifest;
+    private final Model model;
+    private final HuggingFaceTokenizer tokenizer;
+
+    TextClassifier(ArtifactManifest manifest, Model model, HuggingFaceTokenizer tokenizer) {
+        this.manifest = manifest;
+        this.model = model;
+        this.tokenizer = tokenizer;
+    }
+
+    public ArtifactManifest manifest() {
+        return manifest;
+    }
+
+    /** A predictor that classifies a list of texts in one forward pass. Close it after use. */
+    public Predictor<List<String>, List<Prediction>> newPredictor() {
+        return model.newPredictor(new ClassifierTranslator(tokenizer, manifest.labels()));
+    }
+
+    /** Classifies {@code texts} with a short-lived predictor; for one-off calls. */
+    public List<Prediction> predict(List<String> texts) throws TranslateException {
+        try (Predictor<List<String>, List<Prediction>> predictor = newPredictor()) {
+            return predictor.predict(texts);
+        }
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        model.close();
+    }
+}

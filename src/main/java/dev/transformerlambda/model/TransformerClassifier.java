@@ -1,0 +1,130 @@
+package dev.transformerlambda.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Transformer encoder text classifier: token and learned position embeddings, {@code layers}
+ * pre-LN encoder layers, a final layer norm, pooling over real tokens only, and a linear head.
+ *
+ * <p>Inputs: token ids (B, T) and an attention mask (B, T) with 1 for real tokens and 0 for
+ * padding. Output: logits (B, classes). Padding is masked out of attention and pooling, so the
+ * same text gives the same logits whatever length its batch is padded to.
+ */
+public class TransformerClassifier extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+    /** Added to attention scores of padding; exp() of it is exactly 0 in float32. */
+    private static final float MASKED_SCORE = -1e9f;
+
+    private final ModelConfig config;
+    private final Parameter tokenEmbedding;
+    private final Parameter positionEmbedding;
+    private final Dropout dropout;
+    private final List<EncoderLayer> layers = new ArrayList<>();
+    private final LayerNorm finalNorm;
+    private final Linear head;
+
+    /** Builds an untrained classifier of the given shape. */
+    public TransformerClassifier(ModelConfig config) {
+        super(VERSION);
+        this.config = config;
+        tokenEmbedding =
+                addParameter(
+                        Parameter.builder()
+                                .setName("tokenEmbedding")
+                                .setType(Parameter.Type.WEIGHT)
+                                .optShape(new Shape(config.vocabularySize(), config.width()))
+                                .build());
+        positionEmbedding =
+                addParameter(
+                        Parameter.builder()
+                                .setName("positionEmbedding")
+                                .setType(Parameter.Type.WEIGHT)
+                                .optShape(new Shape(config.maxLength(), config.width()))
+                                .build());
+        dropout = Dropout.builder().optRate(config.dropout()).build();
+        for (int i = 0; i < config.layers(); i++) {
+            layers.add(addChildBlock("layer" + i, new EncoderLayer(config)));
+        }
+        finalNorm = addChildBlock("finalNorm", LayerNorm.builder().axis(2).build());
+        head = addChildBlock("head", Linear.builder().setUnits(config.classes()).build());
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray tokenIds = inputs.get(0);
+        NDArray realTokens = inputs.get(1).toType(DataType.FLOAT32, false); // (B, T)
+        long batch = tokenIds.getShape().get(0);
+        long length = tokenIds.getShape().get(1);
+        Device device = tokenIds.getDevice();
+
+        NDArray tokens =
+                Embedding.embedding(
+                                tokenIds, ps.getValue(tokenEmbedding, device, training), SparseFormat.DENSE)
+                        .head();
+        NDArray positions =
+                ps.getValue(positionEmbedding, device, training).get(new NDIndex(":{}", length));
+        NDArray hidden = dropout(ps, tokens.add(positions), training);
+
+        NDArray attentionMask = realTokens.sub(1f).mul(-MASKED_SCORE).reshape(batch, 1, 1, length);
+        for (EncoderLayer layer : layers) {
+            hidden = layer.forward(ps, new NDList(hidden, attentionMask), training).head();
+        }
+        hidden = finalNorm.forward(ps, new NDList(hidden), training).head();
+
+        NDArray pooled = pool(hidden, realTokens);
+        return head.forward(ps, new NDList(dropout(ps, pooled, training)), training);
+    }
+
+    private NDArray pool(NDArray hidden, NDArray realTokens) {
+        if (config.pooling() == Pooling.CLS) {
+            return hidden.get(new NDIndex(":, 0, :"));
+        }
+        NDArray weights = realTokens.expandDims(2); // (B, T, 1)
+        return hidden.mul(weights).sum(new int[] {1}).div(weights.sum(new int[] {1}));
+    }
+
+    private NDArray dropout(ParameterStore ps, NDArray array, boolean training) {
+        return dropout.forward(ps, new NDList(array), training).head();
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), config.classes())};
+    }
+
+    @Override
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape ids = inputShapes[0];
+        Shape hidden = new Shape(ids.get(0), ids.get(1), config.width());
+        Shape attentionMask = new Shape(ids.get(0), 1, 1, ids.get(1));
+        for (EncoderLayer layer : layers) {
+            layer.initialize(manager, dataType, hidden, attentionMask);
+        }
+        finalNorm.initialize(manager, dataType, hidden);
+        head.initialize(manager, dataType, new Shape(ids.get(0), config.width()));
+    }
+}

@@ -1,0 +1,261 @@
+package dev.transformerlambda.training;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.initializer.TruncatedNormalInitializer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.LinearTracker;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.training.tracker.WarmUpTracker;
+import ai.djl.translate.TranslateException;
+import dev.transformerlambda.data.LabelledDataset;
+import dev.transformerlambda.data.LabelledText;
+import dev.transformerlambda.evaluation.Evaluator;
+import dev.transformerlambda.model.ArtifactManifest;
+import dev.transformerlambda.model.ArtifactManifest.TrainingSummary;
+import dev.transformerlambda.model.ClassifierTranslator;
+import dev.transformerlambda.model.ModelArtifact;
+import dev.transformerlambda.model.ModelConfig;
+import dev.transformerlambda.model.Prediction;
+import dev.transformerlambda.model.TransformerClassifier;
+import dev.transformerlambda.model.WordPieceTrainer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Trains a {@link TransformerClassifier} from labelled text and writes its artifact: learns the
+ * vocabulary, runs AdamW with linear warm-up and decay, evaluates after every epoch, keeps the
+ * best epoch's weights and stops early when evaluation accuracy stops improving.
+ */
+public final class ClassifierTrainer {
+
+    private static final DateTimeFormatter VERSION_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final int EVALUATION_BATCH = 64;
+
+    private final TrainingOptions options;
+    private final PrintWriter log;
+    private final boolean terminal;
+
+    /**
+     * @param log where progress goes
+     * @param terminal whether {@code log} is a terminal, where progress redraws one line
+     */
+    public ClassifierTrainer(TrainingOptions options, PrintWriter log, boolean terminal) {
+        this.options = options;
+        this.log = log;
+        this.terminal = terminal;
+    }
+
+    /** What a run produced, and how each epoch went. */
+    public record Result(Path artifact, ArtifactManifest manifest, List<Epoch> history) {}
+
+    /** One epoch: its mean training loss and the evaluation afterwards. */
+    public record Epoch(int epoch, double trainLoss, double accuracy, double macroF1) {}
+
+    /**
+     * Trains on {@code train}, selects on {@code evaluation}, and writes the artifact to {@code
+     * output}, which must not exist yet. The directory appears only once complete.
+     */
+    public Result train(LabelledDataset train, LabelledDataset evaluation, Path output)
+            throws IOException, TranslateException {
+        if (Files.exists(output)) {
+            throw new IOException(output + " already exists; an artifact is never overwritten");
+        }
+        List<String> labels = train.labels();
+        if (labels.size() < 2) {
+            throw new IllegalArgumentException(train.source() + " has only the label " + labels
+                    + "; a classifier needs at least 2");
+        }
+        List<String> unseen = evaluation.labels().stream().filter(l -> !labels.contains(l)).toList();
+        if (!unseen.isEmpty()) {
+            throw new IllegalArgumentException(evaluation.source() + " has labels never seen in training: " + unseen);
+        }
+        long started = System.nanoTime();
+        Engine.getInstance().setRandomSeed((int) options.seed());
+        Device device = Engine.getInstance().defaultDevice();
+        log.printf("training %s on %s: %d examples %s, evaluating on %d%n",
+                options.name(), device, train.size(), train.labelCounts(), evaluation.size());
+
+        // Written beside the destination and moved into place at the end, so a crash never
+        // leaves a half-written artifact under the final name.
+        Path parent = Files.createDirectories(output.toAbsolutePath().getParent());
+        Path staging = Files.createTempDirectory(parent, ".training-");
+        try {
+            List<String> vocabulary = new WordPieceTrainer(options.vocabularySize(), options.minFrequency())
+                    .learnVocabulary(train.examples().stream().map(LabelledText::text).toList());
+            Path tokenizerFile = staging.resolve(ModelArtifact.TOKENIZER);
+            WordPieceTrainer.writeTokenizerJson(vocabulary, tokenizerFile);
+            log.printf("vocabulary: %d word pieces%n", vocabulary.size());
+
+            ModelConfig config = new ModelConfig(vocabulary.size(), labels.size(), options.layers(), options.width(),
+                    options.heads(), options.ffnSize(), options.dropout(), options.maxLength(), options.pooling());
+            TransformerClassifier block = new TransformerClassifier(config);
+            Fit fit;
+            try (HuggingFaceTokenizer tokenizer = ModelArtifact.openTokenizer(tokenizerFile, config.maxLength());
+                    Model model = Model.newInstance(options.name(), device)) {
+                model.setBlock(block);
+                TokenizedBatches batches = new TokenizedBatches(
+                        tokenizer, train.examples(), labels, vocabulary.indexOf(WordPieceTrainer.PAD));
+                fit = fit(model, tokenizer, batches, labels, evaluation, staging);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Instant now = Instant.now();
+            ArtifactManifest manifest = new ArtifactManifest(
+                    options.name(),
+                    VERSION_TIME.format(now) + "-" + ModelArtifact.shortHash(staging.resolve(ModelArtifact.WEIGHTS)),
+                    now.toString(),
+                    ArtifactManifest.FORMAT,
+                    ArtifactManifest.ARCHITECTURE,
+                    config,
+                    config.maxLength(),
+                    labels,
+                    ModelArtifact.TOKENIZER,
+                    ModelArtifact.WEIGHTS,
+                    new TrainingSummary(train.source(), train.sha256(), evaluation.source(), evaluation.sha256(),
+                            train.size(), evaluation.size(), fit.epochs(), fit.bestEpoch(), options.batchSize(),
+                            options.learningRate(), options.weightDecay(), options.seed(), seconds, device.toString()),
+                    fit.best().metrics(),
+                    engineVersions(),
+                    List.of());
+            manifest = ModelArtifact.writeManifest(staging, manifest);
+            Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
+            log.printf("wrote %s (version %s, epoch %d, accuracy %.4f, macro-F1 %.4f) in %s%n", output,
+                    manifest.version(), fit.bestEpoch(), manifest.metrics().accuracy(), manifest.metrics().macroF1(),
+                    TrainingProgress.format(Duration.ofSeconds((long) seconds)));
+            return new Result(output, manifest, fit.history());
+        } finally {
+            deleteIfPresent(staging);
+        }
+    }
+
+    /** The outcome of the optimisation loop: the best epoch, its evaluation, epochs run. */
+    private record Fit(int bestEpoch, Evaluator.Result best, List<Epoch> history) {
+        int epochs() {
+            return history.size();
+        }
+    }
+
+    private Fit fit(Model model, HuggingFaceTokenizer tokenizer, TokenizedBatches batches, List<String> labels,
+            LabelledDataset evaluation, Path staging) throws IOException, TranslateException {
+        int stepsPerEpoch = batches.batchesPerEpoch(options.batchSize());
+        int totalSteps = stepsPerEpoch * options.epochs();
+        int warmupSteps = Math.round(totalSteps * options.warmupFraction());
+        Tracker decay = LinearTracker.builder()
+                .setBaseValue(options.learningRate())
+                .optSlope(-options.learningRate() / Math.max(1, totalSteps - warmupSteps))
+                .optMinValue(0f)
+                .build();
+        Tracker learningRate = warmupSteps == 0 ? decay
+                : WarmUpTracker.builder().setMainTracker(decay).optWarmUpSteps(warmupSteps).build();
+        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(Optimizer.adamW()
+                        .optLearningRateTracker(learningRate)
+                        .optWeightDecays(options.weightDecay())
+                        .optClipGrad(1f)
+                        .build())
+                .optInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT)
+                .optDevices(new Device[] {model.getNDManager().getDevice()});
+
+        Random random = new Random(options.seed());
+        TrainingProgress progress = new TrainingProgress(log, terminal, options.epochs(), stepsPerEpoch);
+        ClassifierTranslator translator = new ClassifierTranslator(tokenizer, labels);
+        Evaluator.Result best = null;
+        int bestEpoch = 0;
+        int epoch = 0;
+        List<Epoch> history = new ArrayList<>();
+        try (Trainer trainer = model.newTrainer(config)) {
+            trainer.initialize(new Shape(1, 8), new Shape(1, 8));
+            while (epoch < options.epochs() && (epoch == 0 || epoch - bestEpoch < options.patience())) {
+                epoch++;
+                int step = 0;
+                for (TokenizedBatches.Batch batch : batches.epoch(options.batchSize(), random)) {
+                    float loss = trainStep(trainer, batch);
+                    progress.step(epoch, ++step, batch.size(), loss);
+                }
+                Evaluator.Result result;
+                try (Predictor<List<String>, List<Prediction>> predictor = model.newPredictor(translator)) {
+                    result = Evaluator.evaluate(predictor, labels, evaluation, EVALUATION_BATCH);
+                }
+                boolean improved = best == null || result.metrics().accuracy() > best.metrics().accuracy();
+                Epoch summary = new Epoch(epoch, progress.takeMeanLoss(), result.metrics().accuracy(),
+                        result.metrics().macroF1());
+                history.add(summary);
+                log.printf("epoch %d: train loss %.4f, evaluation accuracy %.4f, macro-F1 %.4f%s%n", epoch,
+                        summary.trainLoss(), summary.accuracy(), summary.macroF1(),
+                        improved ? " (best so far, kept)" : "");
+                if (improved) {
+                    best = result;
+                    bestEpoch = epoch;
+                    ModelArtifact.writeWeights(staging, (TransformerClassifier) model.getBlock());
+                }
+            }
+        }
+        if (epoch < options.epochs()) {
+            log.printf("stopped early after epoch %d: no better evaluation accuracy for %d epochs%n",
+                    epoch, options.patience());
+        }
+        return new Fit(bestEpoch, best, history);
+    }
+
+    private static float trainStep(Trainer trainer, TokenizedBatches.Batch batch) {
+        try (NDManager manager = trainer.getManager().newSubManager()) {
+            NDList inputs = new NDList(manager.create(batch.ids()), manager.create(batch.mask()));
+            NDList labels = new NDList(manager.create(batch.labels()));
+            float loss;
+            try (GradientCollector collector = trainer.newGradientCollector()) {
+                NDList logits = trainer.forward(inputs, labels);
+                NDArray lossValue = trainer.getLoss().evaluate(labels, logits);
+                collector.backward(lossValue);
+                loss = lossValue.getFloat();
+            }
+            trainer.step();
+            return loss;
+        }
+    }
+
+    private static Map<String, String> engineVersions() {
+        Map<String, String> versions = new LinkedHashMap<>();
+        versions.put("djl", Engine.getDjlVersion());
+        versions.put("engine", Engine.getInstance().getEngineName());
+        versions.put("engineVersion", Engine.getInstance().getVersion());
+        versions.put("java", System.getProperty("java.version"));
+        return versions;
+    }
+
+    private static void deleteIfPresent(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.transformerlambda.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.transformerlambda.model.ModelArtifact;
+import dev.transformerlambda.model.Prediction;
+import dev.transformerlambda.model.TextClassifier;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CommandsTest {
+
+    @TempDir
+    static Path dir;
+
+    static Path model;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeAll
+    static void trainOnce() throws Exception {
+        model = dir.resolve("model");
+        CommandsTest first = new CommandsTest();
+        int exit = first.run("train", "--data", fixture("sentiment-train.tsv"), "--eval-data",
+                fixture("sentiment-dev.tsv"), "--output", model.toString(), "--name", "cli-test",
+                "--layers", "1", "--width", "32", "--heads", "2", "--ffn-size", "64", "--max-length", "32",
+                "--vocabulary-size", "300", "--epochs", "4", "--batch-size", "16", "--learning-rate", "0.003");
+        assertEquals(0, exit, first.err.toString());
+        assertTrue(first.out.toString().contains("wrote " + model), first.out.toString());
+    }
+
+    @Test
+    void evaluatePrintsMetricsTableConfusionMatrixAndThroughput() {
+        int exit = run("evaluate", "--model", model.toString(), "--data", fixture("sentiment-dev.tsv"));
+
+        String printed = out.toString();
+        assertEquals(0, exit, err.toString());
+        assertTrue(printed.contains("model cli-test version "), printed);
+        assertTrue(printed.matches("(?s).*accuracy \\d\\.\\d{4}   macro-F1 \\d\\.\\d{4}   examples 60.*"), printed);
+        assertTrue(printed.matches("(?s).*label\\s+precision\\s+recall\\s+f1\\s+support.*"), printed);
+        assertTrue(printed.contains("confusion matrix"), printed);
+        assertTrue(printed.matches("(?s).*throughput \\d+ sentences/s.*"), printed);
+    }
+
+    @Test
+    void predictPrintsWhatTheLoadedModelPredicts() throws Exception {
+        List<String> texts = List.of("a wonderful and charming film", "a dull , tedious movie");
+
+        int exit = run("predict", "--model", model.toString(), texts.get(0), texts.get(1));
+
+        assertEquals(0, exit, err.toString());
+        List<String> lines = out.toString().lines().toList();
+        try (TextClassifier classifier = ModelArtifact.load(model)) {
+            List<Prediction> expected = classifier.predict(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                Prediction p = expected.get(i);
+                assertTrue(lines.get(i).startsWith(String.format("%s\t%.4f\t", p.label(), p.score())), lines.get(i));
+                assertTrue(lines.get(i).endsWith("\t" + texts.get(i)), lines.get(i));
+            }
+        }
+    }
+
+    @Test
+    void trainStopsOnMalformedDataBeforeTrainingNamingFileAndLine() throws Exception {
+        Path broken = Files.writeString(dir.resolve("broken.tsv"), "label\ttext\npositive\tgood\nnegative\n");
+        Path output = dir.resolve("never");
+
+        int exit = run("train", "--data", broken.toString(), "--eval-data", broken.toString(),
+                "--output", output.toString());
+
+        assertEquals(1, exit);
+        assertTrue(err.toString().contains(broken + ":3: expected 2 columns, found 1"), err.toString());
+        assertFalse(out.toString().contains("epoch"), "no training started: " + out);
+        assertFalse(Files.exists(output));
+    }
+
+    @Test
+    void aTamperedModelIsRefusedWithAClearError() throws Exception {
+        Path copy = Files.createDirectory(dir.resolve("tampered"));
+        for (String name : List.of(ModelArtifact.MANIFEST, ModelArtifact.TOKENIZER, ModelArtifact.WEIGHTS)) {
+            Files.copy(model.resolve(name), copy.resolve(name));
+        }
+        Files.write(copy.resolve(ModelArtifact.WEIGHTS), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+
+        int exit = run("predict", "--model", copy.toString(), "anything");
+
+        assertEquals(1, exit);
+        assertTrue(err.toString().contains("weights.params does not match the manifest"), err.toString());
+        assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
+    }
+
+    private int run(String... args) {
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    private static String fixture(String name) {
+        try {
+            return Path.of(CommandsTest.class.getResource("/fixtures/" + name).toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
