@@ -13,6 +13,10 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        // libtorch and the tokenizers library come from Maven jars; never reach for the network.
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
         System.exit(commandLine().execute(args));
     }
 

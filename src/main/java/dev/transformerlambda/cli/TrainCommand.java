@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
         description = "Train a classifier and write a model artifact directory.")
 public final class TrainCommand implements Callable<Integer> {
 
+    private static final TrainingOptions DEFAULTS = TrainingOptions.builder().build();
+
     @Spec
     CommandSpec spec;
 
@@ -29,56 +31,59 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "The artifact directory to create; must not exist.")
     Path output;
 
-    @Option(names = "--name", defaultValue = "classifier", description = "Model name (default: ${DEFAULT-VALUE}).")
-    String name;
+    @Option(names = "--name", description = "Model name (default: ${DEFAULT-VALUE}).")
+    String name = DEFAULTS.name();
 
-    @Option(names = "--layers", defaultValue = "2", description = "Encoder layers (default: ${DEFAULT-VALUE}).")
-    int layers;
+    @Option(names = "--layers", description = "Encoder layers (default: ${DEFAULT-VALUE}).")
+    int layers = DEFAULTS.layers();
 
-    @Option(names = "--width", defaultValue = "128", description = "Embedding and hidden size (default: ${DEFAULT-VALUE}).")
-    int width;
+    @Option(names = "--width", description = "Embedding and hidden size (default: ${DEFAULT-VALUE}).")
+    int width = DEFAULTS.width();
 
-    @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
-    int heads;
+    @Option(names = "--heads", description = "Attention heads (default: ${DEFAULT-VALUE}).")
+    int heads = DEFAULTS.heads();
 
-    @Option(names = "--ffn-size", defaultValue = "256", description = "Feed-forward inner size (default: ${DEFAULT-VALUE}).")
-    int ffnSize;
+    @Option(names = "--ffn-size", description = "Feed-forward inner size (default: ${DEFAULT-VALUE}).")
+    int ffnSize = DEFAULTS.ffnSize();
 
-    @Option(names = "--dropout", defaultValue = "0.1", description = "Dropout rate (default: ${DEFAULT-VALUE}).")
-    float dropout;
+    @Option(names = "--dropout", description = "Dropout rate (default: ${DEFAULT-VALUE}).")
+    float dropout = DEFAULTS.dropout();
 
-    @Option(names = "--max-length", defaultValue = "64", description = "Longest token sequence (default: ${DEFAULT-VALUE}).")
-    int maxLength;
+    @Option(names = "--token-dropout", description = "Chance a training token becomes [UNK] (default: ${DEFAULT-VALUE}).")
+    float tokenDropout = DEFAULTS.tokenDropout();
 
-    @Option(names = "--pooling", defaultValue = "MEAN", description = "MEAN or CLS (default: ${DEFAULT-VALUE}).")
-    Pooling pooling;
+    @Option(names = "--max-length", description = "Longest token sequence (default: ${DEFAULT-VALUE}).")
+    int maxLength = DEFAULTS.maxLength();
 
-    @Option(names = "--vocabulary-size", defaultValue = "8000", description = "Largest vocabulary (default: ${DEFAULT-VALUE}).")
-    int vocabularySize;
+    @Option(names = "--pooling", description = "MEAN or CLS (default: ${DEFAULT-VALUE}).")
+    Pooling pooling = DEFAULTS.pooling();
 
-    @Option(names = "--min-frequency", defaultValue = "2", description = "Fewest occurrences to merge a word piece (default: ${DEFAULT-VALUE}).")
-    int minFrequency;
+    @Option(names = "--vocabulary-size", description = "Largest vocabulary (default: ${DEFAULT-VALUE}).")
+    int vocabularySize = DEFAULTS.vocabularySize();
 
-    @Option(names = "--epochs", defaultValue = "10", description = "Most epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--min-frequency", description = "Fewest occurrences to merge a word piece (default: ${DEFAULT-VALUE}).")
+    int minFrequency = DEFAULTS.minFrequency();
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Texts per step (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--epochs", description = "Most epochs (default: ${DEFAULT-VALUE}).")
+    int epochs = DEFAULTS.epochs();
 
-    @Option(names = "--learning-rate", defaultValue = "0.001", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
-    float learningRate;
+    @Option(names = "--batch-size", description = "Texts per step (default: ${DEFAULT-VALUE}).")
+    int batchSize = DEFAULTS.batchSize();
 
-    @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
-    float weightDecay;
+    @Option(names = "--learning-rate", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    float learningRate = DEFAULTS.learningRate();
 
-    @Option(names = "--warmup", defaultValue = "0.1", description = "Share of steps spent warming up (default: ${DEFAULT-VALUE}).")
-    float warmup;
+    @Option(names = "--weight-decay", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
+    float weightDecay = DEFAULTS.weightDecay();
 
-    @Option(names = "--patience", defaultValue = "3", description = "Epochs without improvement before stopping (default: ${DEFAULT-VALUE}).")
-    int patience;
+    @Option(names = "--warmup", description = "Share of steps spent warming up (default: ${DEFAULT-VALUE}).")
+    float warmup = DEFAULTS.warmupFraction();
 
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--patience", description = "Epochs without improvement before stopping (default: ${DEFAULT-VALUE}).")
+    int patience = DEFAULTS.patience();
+
+    @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed = DEFAULTS.seed();
 
     @Override
     public Integer call() throws Exception {
@@ -90,7 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     TrainingOptions options() {
-        return new TrainingOptions(name, layers, width, heads, ffnSize, dropout, maxLength, pooling, vocabularySize,
-                minFrequency, epochs, batchSize, learningRate, weightDecay, warmup, patience, seed);
+        return new TrainingOptions(name, layers, width, heads, ffnSize, dropout, tokenDropout, maxLength, pooling,
+                vocabularySize, minFrequency, epochs, batchSize, learningRate, weightDecay, warmup, patience, seed);
     }
 }

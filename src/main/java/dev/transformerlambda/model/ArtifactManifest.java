@@ -60,6 +60,9 @@ public record ArtifactManifest(
      * @param batchSize texts per step
      * @param learningRate the peak learning rate
      * @param weightDecay AdamW's decoupled weight decay
+     * @param warmupFraction share of steps spent warming the learning rate up
+     * @param tokenDropout chance a training token was replaced by {@code [UNK]}
+     * @param patience epochs without improvement allowed before stopping
      * @param seed the random seed
      * @param seconds wall-clock training time
      * @param device the device trained on, for example {@code cpu()} or {@code gpu(0)}
@@ -76,6 +79,9 @@ public record ArtifactManifest(
             int batchSize,
             float learningRate,
             float weightDecay,
+            float warmupFraction,
+            float tokenDropout,
+            int patience,
             long seed,
             double seconds,
             String device) {}

@@ -87,25 +87,18 @@ public final class ClassifierTrainer {
         if (Files.exists(output)) {
             throw new IOException(output + " already exists; an artifact is never overwritten");
         }
-        List<String> labels = train.labels();
-        if (labels.size() < 2) {
-            throw new IllegalArgumentException(train.source() + " has only the label " + labels
-                    + "; a classifier needs at least 2");
-        }
-        List<String> unseen = evaluation.labels().stream().filter(l -> !labels.contains(l)).toList();
-        if (!unseen.isEmpty()) {
-            throw new IllegalArgumentException(evaluation.source() + " has labels never seen in training: " + unseen);
-        }
+        List<String> labels = labelsOf(train, evaluation);
         long started = System.nanoTime();
         Engine.getInstance().setRandomSeed((int) options.seed());
         Device device = Engine.getInstance().defaultDevice();
-        log.printf("training %s on %s: %d examples %s, evaluating on %d%n",
-                options.name(), device, train.size(), train.labelCounts(), evaluation.size());
+        log.printf("training %s on %s (%d GPUs found): %d examples %s, evaluating on %d%n", options.name(), device,
+                Engine.getInstance().getGpuCount(), train.size(), train.labelCounts(), evaluation.size());
 
         // Written beside the destination and moved into place at the end, so a crash never
         // leaves a half-written artifact under the final name.
         Path parent = Files.createDirectories(output.toAbsolutePath().getParent());
-        Path staging = Files.createTempDirectory(parent, ".training-");
+        Path staging = Files.createDirectory(
+                parent.resolve("." + output.getFileName() + ".partial-" + ProcessHandle.current().pid()));
         try {
             List<String> vocabulary = new WordPieceTrainer(options.vocabularySize(), options.minFrequency())
                     .learnVocabulary(train.examples().stream().map(LabelledText::text).toList());
@@ -120,30 +113,14 @@ public final class ClassifierTrainer {
             try (HuggingFaceTokenizer tokenizer = ModelArtifact.openTokenizer(tokenizerFile, config.maxLength());
                     Model model = Model.newInstance(options.name(), device)) {
                 model.setBlock(block);
-                TokenizedBatches batches = new TokenizedBatches(
-                        tokenizer, train.examples(), labels, vocabulary.indexOf(WordPieceTrainer.PAD));
+                TokenizedBatches batches = new TokenizedBatches(tokenizer, train.examples(), labels,
+                        vocabulary.indexOf(WordPieceTrainer.PAD), vocabulary.indexOf(WordPieceTrainer.UNK),
+                        options.tokenDropout());
                 fit = fit(model, tokenizer, batches, labels, evaluation, staging);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            Instant now = Instant.now();
-            ArtifactManifest manifest = new ArtifactManifest(
-                    options.name(),
-                    VERSION_TIME.format(now) + "-" + ModelArtifact.shortHash(staging.resolve(ModelArtifact.WEIGHTS)),
-                    now.toString(),
-                    ArtifactManifest.FORMAT,
-                    ArtifactManifest.ARCHITECTURE,
-                    config,
-                    config.maxLength(),
-                    labels,
-                    ModelArtifact.TOKENIZER,
-                    ModelArtifact.WEIGHTS,
-                    new TrainingSummary(train.source(), train.sha256(), evaluation.source(), evaluation.sha256(),
-                            train.size(), evaluation.size(), fit.epochs(), fit.bestEpoch(), options.batchSize(),
-                            options.learningRate(), options.weightDecay(), options.seed(), seconds, device.toString()),
-                    fit.best().metrics(),
-                    engineVersions(),
-                    List.of());
-            manifest = ModelArtifact.writeManifest(staging, manifest);
+            ArtifactManifest manifest = ModelArtifact.writeManifest(
+                    staging, manifest(config, labels, train, evaluation, fit, seconds, device, staging));
             Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
             log.printf("wrote %s (version %s, epoch %d, accuracy %.4f, macro-F1 %.4f) in %s%n", output,
                     manifest.version(), fit.bestEpoch(), manifest.metrics().accuracy(), manifest.metrics().macroF1(),
@@ -152,6 +129,32 @@ public final class ClassifierTrainer {
         } finally {
             deleteIfPresent(staging);
         }
+    }
+
+    private static List<String> labelsOf(LabelledDataset train, LabelledDataset evaluation) {
+        List<String> labels = train.labels();
+        if (labels.size() < 2) {
+            throw new IllegalArgumentException(train.source() + " has only the label " + labels
+                    + "; a classifier needs at least 2");
+        }
+        List<String> unseen = evaluation.labels().stream().filter(l -> !labels.contains(l)).toList();
+        if (!unseen.isEmpty()) {
+            throw new IllegalArgumentException(evaluation.source() + " has labels never seen in training: " + unseen);
+        }
+        return labels;
+    }
+
+    private ArtifactManifest manifest(ModelConfig config, List<String> labels, LabelledDataset train,
+            LabelledDataset evaluation, Fit fit, double seconds, Device device, Path staging) throws IOException {
+        Instant now = Instant.now();
+        TrainingSummary training = new TrainingSummary(train.source(), train.sha256(), evaluation.source(),
+                evaluation.sha256(), train.size(), evaluation.size(), fit.epochs(), fit.bestEpoch(),
+                options.batchSize(), options.learningRate(), options.weightDecay(), options.warmupFraction(),
+                options.tokenDropout(), options.patience(), options.seed(), seconds, device.toString());
+        String version = VERSION_TIME.format(now) + "-" + ModelArtifact.shortHash(staging.resolve(ModelArtifact.WEIGHTS));
+        return new ArtifactManifest(options.name(), version, now.toString(), ArtifactManifest.FORMAT,
+                ArtifactManifest.ARCHITECTURE, config, config.maxLength(), labels, ModelArtifact.TOKENIZER,
+                ModelArtifact.WEIGHTS, training, fit.best().metrics(), engineVersions(), List.of());
     }
 
     /** The outcome of the optimisation loop: the best epoch, its evaluation, epochs run. */

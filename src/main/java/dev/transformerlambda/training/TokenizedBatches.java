@@ -29,9 +29,18 @@ final class TokenizedBatches {
     private final List<long[]> ids = new ArrayList<>();
     private final float[] labels;
     private final long padId;
+    private final long unknownId;
+    private final float tokenDropout;
 
-    TokenizedBatches(HuggingFaceTokenizer tokenizer, List<LabelledText> examples, List<String> labelNames, long padId) {
+    /**
+     * @param tokenDropout the chance that a word piece is replaced by {@code [UNK]} in a training
+     *     batch, so the model cannot lean on any single word
+     */
+    TokenizedBatches(HuggingFaceTokenizer tokenizer, List<LabelledText> examples, List<String> labelNames,
+            long padId, long unknownId, float tokenDropout) {
         this.padId = padId;
+        this.unknownId = unknownId;
+        this.tokenDropout = tokenDropout;
         this.labels = new float[examples.size()];
         for (int i = 0; i < examples.size(); i++) {
             Encoding encoding = tokenizer.encode(examples.get(i).text());
@@ -62,13 +71,13 @@ final class TokenizedBatches {
         }
         List<Batch> batches = new ArrayList<>();
         for (int from = 0; from < order.size(); from += batchSize) {
-            batches.add(batch(order.subList(from, Math.min(order.size(), from + batchSize))));
+            batches.add(batch(order.subList(from, Math.min(order.size(), from + batchSize)), random));
         }
         Collections.shuffle(batches, random);
         return batches;
     }
 
-    private Batch batch(List<Integer> members) {
+    private Batch batch(List<Integer> members, Random random) {
         int length = members.stream().mapToInt(i -> ids.get(i).length).max().orElse(0);
         long[][] batchIds = new long[members.size()][length];
         long[][] mask = new long[members.size()][length];
@@ -76,8 +85,12 @@ final class TokenizedBatches {
         for (int row = 0; row < members.size(); row++) {
             long[] tokens = ids.get(members.get(row));
             for (int t = 0; t < length; t++) {
-                batchIds[row][t] = t < tokens.length ? tokens[t] : padId;
-                mask[row][t] = t < tokens.length ? 1 : 0;
+                boolean real = t < tokens.length;
+                // The first and last tokens are [CLS] and [SEP]; they are never dropped.
+                boolean dropped = tokenDropout > 0 && real && t > 0 && t < tokens.length - 1
+                        && random.nextFloat() < tokenDropout;
+                batchIds[row][t] = !real ? padId : dropped ? unknownId : tokens[t];
+                mask[row][t] = real ? 1 : 0;
             }
             batchLabels[row] = labels[members.get(row)];
         }

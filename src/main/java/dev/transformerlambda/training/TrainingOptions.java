@@ -12,6 +12,7 @@ import dev.transformerlambda.model.Pooling;
  * @param heads attention heads
  * @param ffnSize feed-forward inner size
  * @param dropout dropout rate
+ * @param tokenDropout chance that a training token is replaced by {@code [UNK]}
  * @param maxLength longest token sequence, special tokens included
  * @param pooling how token outputs become one vector per text
  * @param vocabularySize largest vocabulary to learn
@@ -31,6 +32,7 @@ public record TrainingOptions(
         int heads,
         int ffnSize,
         float dropout,
+        float tokenDropout,
         int maxLength,
         Pooling pooling,
         int vocabularySize,
@@ -55,7 +57,8 @@ public record TrainingOptions(
         private int width = 128;
         private int heads = 4;
         private int ffnSize = 256;
-        private float dropout = 0.1f;
+        private float dropout = 0.3f;
+        private float tokenDropout = 0f;
         private int maxLength = 64;
         private Pooling pooling = Pooling.MEAN;
         private int vocabularySize = 8000;
@@ -74,6 +77,7 @@ public record TrainingOptions(
         public Builder heads(int value) { heads = value; return this; }
         public Builder ffnSize(int value) { ffnSize = value; return this; }
         public Builder dropout(float value) { dropout = value; return this; }
+        public Builder tokenDropout(float value) { tokenDropout = value; return this; }
         public Builder maxLength(int value) { maxLength = value; return this; }
         public Builder pooling(Pooling value) { pooling = value; return this; }
         public Builder vocabularySize(int value) { vocabularySize = value; return this; }
@@ -87,7 +91,7 @@ public record TrainingOptions(
         public Builder seed(long value) { seed = value; return this; }
 
         public TrainingOptions build() {
-            return new TrainingOptions(name, layers, width, heads, ffnSize, dropout, maxLength, pooling,
+            return new TrainingOptions(name, layers, width, heads, ffnSize, dropout, tokenDropout, maxLength, pooling,
                     vocabularySize, minFrequency, epochs, batchSize, learningRate, weightDecay,
                     warmupFraction, patience, seed);
         }

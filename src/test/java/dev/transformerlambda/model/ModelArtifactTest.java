@@ -141,7 +141,7 @@ class ModelArtifactTest {
     private static ArtifactManifest manifest(ModelConfig config) {
         ClassificationMetrics metrics = ClassificationMetrics.of(LABELS, new int[] {0, 1}, new int[] {0, 1});
         TrainingSummary training = new TrainingSummary("train.tsv", "00", "dev.tsv", "00", 3, 2, 1, 1, 8,
-                1e-3f, 0.01f, 42, 1.0, "cpu()");
+                1e-3f, 0.01f, 0.1f, 0f, 3, 42, 1.0, "cpu()");
         return new ArtifactManifest("test", "20261129T000000Z-abcdef", "2026-11-29T00:00:00Z",
                 ArtifactManifest.FORMAT, ArtifactManifest.ARCHITECTURE, config, config.maxLength(), LABELS,
                 ModelArtifact.TOKENIZER, ModelArtifact.WEIGHTS, training, metrics, Map.of("djl", "test"), List.of());

@@ -26,7 +26,7 @@ class ClassifierTrainerTest {
 
     /** Small enough to train in seconds on two cores. */
     static TrainingOptions.Builder tiny() {
-        return TrainingOptions.builder().name("tiny").layers(1).width(32).heads(2).ffnSize(64).maxLength(32)
+        return TrainingOptions.builder().name("tiny").layers(1).width(32).heads(2).ffnSize(64).dropout(0.1f).maxLength(32)
                 .vocabularySize(300).epochs(6).batchSize(16).learningRate(3e-3f).patience(6);
     }
 
