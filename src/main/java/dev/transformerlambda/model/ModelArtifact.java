@@ -24,6 +24,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -186,7 +187,8 @@ public final class ModelArtifact {
                 .build();
     }
 
-    private static ArtifactManifest readManifest(Path dir) throws InvalidArtifactException {
+    /** Reads {@code manifest.json} without checking the files it lists; see {@link #verify}. */
+    public static ArtifactManifest readManifest(Path dir) throws InvalidArtifactException {
         Path file = dir.resolve(MANIFEST);
         if (!Files.isRegularFile(file)) {
             throw new InvalidArtifactException(dir + ": no " + MANIFEST + "; is this a model artifact directory?");
@@ -215,6 +217,18 @@ public final class ModelArtifact {
             }
         }
         return new ArtifactFile(name, size, HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    /** Removes an artifact directory, complete or partial, if it exists. */
+    public static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     /** The manifest as JSON, as it is written to {@code manifest.json}. */

@@ -41,7 +41,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +126,7 @@ public final class ClassifierTrainer {
                     TrainingProgress.format(Duration.ofSeconds((long) seconds)));
             return new Result(output, manifest, fit.history());
         } finally {
-            deleteIfPresent(staging);
+            ModelArtifact.delete(staging);
         }
     }
 
@@ -251,14 +250,4 @@ public final class ClassifierTrainer {
         return versions;
     }
 
-    private static void deleteIfPresent(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var files = Files.walk(dir)) {
-            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.transformerlambda.data.DatasetReader;
 import dev.transformerlambda.data.LabelledDataset;
 import dev.transformerlambda.data.LabelledText;
 import dev.transformerlambda.model.ArtifactManifest;
@@ -124,9 +123,7 @@ class ClassifierTrainerTest {
         return new ClassifierTrainer(tiny().build(), new PrintWriter(log, true), false);
     }
 
-    static LabelledDataset fixture(String name) throws IOException {
-        try (var in = ClassifierTrainerTest.class.getResourceAsStream("/fixtures/" + name)) {
-            return DatasetReader.read(name, in);
-        }
+    private static LabelledDataset fixture(String name) throws IOException {
+        return TinyModels.fixture(name);
     }
 }

@@ -1,0 +1,2 @@
+/** The HTTP API: {@code POST /predict}, {@code GET /model}, readiness, and JSON errors. */
+package dev.transformerlambda.api;

@@ -1,0 +1,48 @@
+package dev.transformerlambda.aws;
+
+import java.net.URI;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+
+/**
+ * Builds the S3 client every part of the product uses: the small URLConnection HTTP client (no
+ * Apache or Netty in a Lambda), credentials and region from the standard AWS chain, and optionally
+ * a local endpoint with path-style addressing for an S3-compatible server such as S3Mock.
+ */
+public final class S3Clients {
+
+    private S3Clients() {}
+
+    /**
+     * @param endpoint an endpoint to use instead of AWS's, for example {@code http://127.0.0.1:9090}
+     * @param pathStyle address buckets as {@code endpoint/bucket/key}, as local servers need
+     * @param region the region; without one, the SDK's chain decides ({@code AWS_REGION} in Lambda)
+     */
+    public static S3Client create(Optional<URI> endpoint, boolean pathStyle, Optional<String> region) {
+        var builder = S3Client.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
+        endpoint.ifPresent(builder::endpointOverride);
+        region.map(Region::of).ifPresent(builder::region);
+        if (endpoint.isPresent()) {
+            // A local server ignores the region and the signature, but the SDK refuses to sign
+            // without them; credentials set in the environment still take precedence.
+            if (region.isEmpty() && unset("AWS_REGION", "aws.region")) {
+                builder.region(Region.US_EAST_1);
+            }
+            if (unset("AWS_ACCESS_KEY_ID", "aws.accessKeyId") && unset("AWS_PROFILE", "aws.profile")) {
+                builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+            }
+        }
+        return builder.build();
+    }
+
+    private static boolean unset(String environmentVariable, String systemProperty) {
+        return System.getenv(environmentVariable) == null && System.getProperty(systemProperty) == null;
+    }
+}

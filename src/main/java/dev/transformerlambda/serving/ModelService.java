@@ -1,0 +1,211 @@
+package dev.transformerlambda.serving;
+
+import ai.djl.translate.TranslateException;
+import dev.transformerlambda.model.ArtifactManifest;
+import dev.transformerlambda.model.ModelArtifact;
+import dev.transformerlambda.model.Prediction;
+import dev.transformerlambda.model.TextClassifier;
+import dev.transformerlambda.registry.ModelRegistry;
+import dev.transformerlambda.registry.ModelRegistry.PointerRead;
+import dev.transformerlambda.registry.RegistryUri;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Holds the model being served and keeps it current. Lambda freezes the process between
+ * invocations, so nothing here runs in the background: the check for a new version is made on the
+ * request path, at most once per reload interval, as one conditional GET of {@code current.json}.
+ * When it moved, the new version is downloaded, verified, loaded and warmed up by that request,
+ * then swapped in atomically; other requests keep using the old model meanwhile, and it is closed
+ * once the last of them is done. If anything fails, the old model keeps serving.
+ */
+@ApplicationScoped
+public class ModelService {
+
+    private static final Logger LOG = Logger.getLogger(ModelService.class);
+    /** While no model is loaded, S3 is retried this often at most, whatever the reload interval. */
+    private static final Duration COLD_RETRY = Duration.ofSeconds(1);
+    private static final List<String> WARM_UP = List.of("warm up");
+
+    private final ServingConfig config;
+    private final Optional<ModelRegistry> registry;
+    private final AtomicReference<LoadedModel> current = new AtomicReference<>();
+    private final ReentrantLock checking = new ReentrantLock();
+    private volatile long nextCheckNanos;
+    private volatile String pointerEtag;
+    private volatile ReloadCheck lastCheck;
+
+    ModelService(ServingConfig config, Instance<S3Client> s3) {
+        this.config = config;
+        this.registry = config.modelUri().startsWith("s3://")
+                ? Optional.of(new ModelRegistry(s3.get(), RegistryUri.parse(config.modelUri())))
+                : Optional.empty();
+    }
+
+    /** The prediction and the model that made it. */
+    public record Result(ArtifactManifest manifest, List<Prediction> predictions) {}
+
+    void onStart(@Observes StartupEvent event) {
+        // Lambda's init phase: load before the first request, so it does not pay for it.
+        checkNow();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        LoadedModel model = current.getAndSet(null);
+        if (model != null) {
+            model.release();
+        }
+    }
+
+    /**
+     * Classifies {@code texts} with the current model.
+     *
+     * @throws ModelUnavailableException if no model could be loaded yet
+     */
+    public Result predict(List<String> texts) throws TranslateException {
+        checkIfDue();
+        LoadedModel model = acquireCurrent();
+        try {
+            return new Result(model.manifest(), model.predict(texts));
+        } finally {
+            model.release();
+        }
+    }
+
+    /** The loaded model, if any, and the last reload check. */
+    public ModelStatus status() {
+        checkIfDue();
+        LoadedModel model = current.get();
+        if (model == null) {
+            return new ModelStatus(null, null, null, null, null, null, config.modelUri(), lastCheck);
+        }
+        ArtifactManifest m = model.manifest();
+        return new ModelStatus(m.name(), m.version(), m.labels(), m.metrics(), m.created(),
+                model.loadedAt().toString(), model.source(), lastCheck);
+    }
+
+    /** True while a model is loaded and can serve. */
+    public boolean ready() {
+        return current.get() != null;
+    }
+
+    private LoadedModel acquireCurrent() {
+        while (true) {
+            LoadedModel model = current.get();
+            if (model == null) {
+                String reason = lastCheck == null || lastCheck.error() == null ? "" : ": " + lastCheck.error();
+                throw new ModelUnavailableException("no model is loaded yet from " + config.modelUri() + reason);
+            }
+            if (model.acquire()) {
+                return model;
+            }
+            // It was swapped out and closed between get() and acquire(); take the new one.
+        }
+    }
+
+    private void checkIfDue() {
+        if (System.nanoTime() - nextCheckNanos >= 0 && checking.tryLock()) {
+            try {
+                if (System.nanoTime() - nextCheckNanos >= 0) {
+                    check();
+                }
+            } finally {
+                checking.unlock();
+            }
+        }
+    }
+
+    private void checkNow() {
+        checking.lock();
+        try {
+            check();
+        } finally {
+            checking.unlock();
+        }
+    }
+
+    /** Runs under {@link #checking}. */
+    private void check() {
+        Duration wait = current.get() == null ? COLD_RETRY : config.reloadInterval();
+        nextCheckNanos = System.nanoTime() + wait.toNanos();
+        if (registry.isEmpty()) {
+            if (current.get() == null) {
+                loadLocal(Path.of(config.modelUri()));
+            }
+            return;
+        }
+        String version = null;
+        try {
+            Optional<PointerRead> pointer = current.get() == null || pointerEtag == null
+                    ? registry.get().current()
+                    : registry.get().currentIfChanged(pointerEtag);
+            if (pointer.isEmpty()) {
+                version = current.get() == null ? null : current.get().manifest().version();
+                lastCheck = current.get() == null
+                        ? ReloadCheck.failed(null, new IOException(registry.get().uri() + " has no current.json"))
+                        : ReloadCheck.unchanged(version);
+                return;
+            }
+            version = pointer.get().pointer().version();
+            LoadedModel serving = current.get();
+            if (serving == null || !serving.manifest().version().equals(version)) {
+                Path artifact = registry.get().download(version, config.cacheDir());
+                swapIn(load(artifact, registry.get().uri() + "/" + version));
+                lastCheck = ReloadCheck.loaded(version);
+            } else {
+                lastCheck = ReloadCheck.unchanged(version);
+            }
+            pointerEtag = pointer.get().etag();
+        } catch (Exception e) {
+            // The old model, if any, keeps serving; the next check tries again.
+            lastCheck = ReloadCheck.failed(version, e);
+            LOG.errorf("model check of %s failed, %s: %s", config.modelUri(),
+                    current.get() == null ? "no model is loaded" : "still serving "
+                            + current.get().manifest().version(), e.toString());
+        }
+    }
+
+    private void loadLocal(Path dir) {
+        try {
+            swapIn(load(dir, dir.toAbsolutePath().toString()));
+            lastCheck = ReloadCheck.notWatched();
+        } catch (Exception e) {
+            lastCheck = ReloadCheck.failed(null, e);
+            LOG.errorf("cannot load the model in %s: %s", dir, e.toString());
+        }
+    }
+
+    private static LoadedModel load(Path artifact, String source) throws IOException, TranslateException {
+        long start = System.nanoTime();
+        TextClassifier classifier = ModelArtifact.load(artifact);
+        LoadedModel model = new LoadedModel(classifier, source);
+        try {
+            model.predict(WARM_UP);
+        } catch (TranslateException | RuntimeException e) {
+            model.release();
+            throw e;
+        }
+        LOG.infof("loaded %s %s from %s in %d ms", classifier.manifest().name(), classifier.manifest().version(),
+                source, (System.nanoTime() - start) / 1_000_000);
+        return model;
+    }
+
+    private void swapIn(LoadedModel model) {
+        LoadedModel old = current.getAndSet(model);
+        if (old != null) {
+            old.release();
+        }
+    }
+}

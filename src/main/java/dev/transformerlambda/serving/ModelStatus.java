@@ -1,0 +1,26 @@
+package dev.transformerlambda.serving;
+
+import dev.transformerlambda.evaluation.ClassificationMetrics;
+import java.util.List;
+
+/**
+ * What {@code GET /model} shows: the loaded model's manifest summary and the last reload check.
+ *
+ * @param name the model's name, null before a model is loaded
+ * @param version its version
+ * @param labels labels in index order
+ * @param metrics its evaluation metrics
+ * @param created when it was trained
+ * @param loadedAt when this function loaded it
+ * @param source where it was loaded from
+ * @param lastCheck the last look at the registry
+ */
+public record ModelStatus(
+        String name,
+        String version,
+        List<String> labels,
+        ClassificationMetrics metrics,
+        String created,
+        String loadedAt,
+        String source,
+        ReloadCheck lastCheck) {}

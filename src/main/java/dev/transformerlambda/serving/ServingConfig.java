@@ -1,0 +1,61 @@
+package dev.transformerlambda.serving;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The function's settings, from {@code application.properties} or, in Lambda, from environment
+ * variables such as {@code CLASSIFIER_MODEL_URI} and {@code CLASSIFIER_RELOAD_INTERVAL}.
+ */
+@ConfigMapping(prefix = "classifier")
+public interface ServingConfig {
+
+    /** The model to serve: a registry {@code s3://bucket/prefix/name}, or a local artifact directory. */
+    String modelUri();
+
+    /** How often, at most, to ask S3 whether {@code current.json} moved. */
+    @WithDefault("30s")
+    Duration reloadInterval();
+
+    /** Where downloaded versions are kept; only {@code /tmp} is writable in Lambda. */
+    @WithDefault("/tmp/models")
+    Path cacheDir();
+
+    /** How to reach S3. */
+    S3 s3();
+
+    /** Request limits; over them a request gets 413. */
+    Limits limits();
+
+    /** S3 access. */
+    interface S3 {
+        /** An S3-compatible endpoint instead of AWS's, for a local server. */
+        Optional<URI> endpointOverride();
+
+        /** Path-style bucket addressing, which local servers need. */
+        @WithDefault("false")
+        boolean pathStyle();
+
+        /** The region; by default the SDK's chain ({@code AWS_REGION} in Lambda). */
+        Optional<String> region();
+    }
+
+    /** Request limits. */
+    interface Limits {
+        /** Texts in one request. */
+        @WithDefault("64")
+        int maxTexts();
+
+        /** Characters in one text. */
+        @WithDefault("2000")
+        int maxTextChars();
+
+        /** Bytes in one request body. */
+        @WithDefault("262144")
+        int maxBodyBytes();
+    }
+}
