@@ -1,0 +1,229 @@
+package dev.transformerlambda.serving;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.transformerlambda.model.ModelArtifact;
+import dev.transformerlambda.model.Prediction;
+import dev.transformerlambda.model.TextClassifier;
+import dev.transformerlambda.registry.ModelRegistry;
+import dev.transformerlambda.training.TinyModels;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+
+/**
+ * New versions go live without a redeploy, through the Lambda handler, while a client keeps
+ * sending requests; broken versions and S3 outages leave the serving model in place. The steps
+ * build on each other, so they run in order against one function.
+ */
+@QuarkusTest
+@WithTestResource(RegistryTestResource.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LiveSwapIT {
+
+    private static final List<String> TEXTS = List.of("a wonderful , charming film", "a dull and tedious movie");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    @ConfigProperty(name = "quarkus.lambda.mock-event-server.test-port", defaultValue = "8081")
+    int port;
+
+    private static String secondVersion;
+
+    @Test
+    @Order(1)
+    void aPromotedVersionGoesLiveWithinTheIntervalWithoutAFailedOrMixedAnswer() throws Exception {
+        Path v2 = TinyModels.train(dir.resolve("v2"), 11);
+        Map<String, List<Prediction>> expected = new HashMap<>();
+        expected.put(RegistryTestResource.firstVersion(), predictLocally(RegistryTestResource.DEFAULT_MODEL));
+        ModelRegistry registry = RegistryTestResource.registry();
+        secondVersion = registry.publish(v2);
+        expected.put(secondVersion, predictLocally(v2));
+
+        List<Answer> answers = new ArrayList<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread client = new Thread(() -> sendContinuously(running, answers));
+        client.start();
+        while (answerCount(answers) < 5) {
+            Thread.sleep(20);
+        }
+        long promotedAt = System.nanoTime();
+        registry.promote(secondVersion);
+        long deadline = promotedAt + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && !lastVersionIs(answers, secondVersion)) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(500);
+        running.set(false);
+        client.join();
+
+        List<Answer> snapshot;
+        synchronized (answers) {
+            snapshot = List.copyOf(answers);
+        }
+        assertTrue(snapshot.size() > 10, "the client kept sending: " + snapshot.size());
+        for (Answer answer : snapshot) {
+            assertEquals(200, answer.status(), "no failed request: " + answer);
+        }
+        int firstV2 = indexOfFirst(snapshot, secondVersion);
+        assertTrue(firstV2 > 0, "v1 answered first, then v2");
+        for (int i = 0; i < snapshot.size(); i++) {
+            Answer answer = snapshot.get(i);
+            assertEquals(i < firstV2 ? RegistryTestResource.firstVersion() : secondVersion, answer.version(),
+                    "answers switch once and never go back");
+            List<Prediction> fromVersion = expected.get(answer.version());
+            for (int t = 0; t < TEXTS.size(); t++) {
+                assertEquals(fromVersion.get(t).label(), answer.labels().get(t), "each answer comes from one model");
+                assertEquals(fromVersion.get(t).score(), answer.scores().get(t), 1e-5f);
+            }
+        }
+        double switchSeconds = (snapshot.get(firstV2).sentAtNanos() - promotedAt) / 1e9;
+        // The interval is 1 s; loading a version takes a moment on top.
+        assertTrue(switchSeconds < 1 + 10, "switched " + switchSeconds + " s after the promote");
+        System.out.printf("swap: first answer from %s %.2f s after promote, %d answers, 0 failed%n",
+                secondVersion, switchSeconds, snapshot.size());
+    }
+
+    @Test
+    @Order(2)
+    void aVersionWhoseWeightsDoNotMatchItsManifestIsRefusedAndTheOldKeepsServing() throws Exception {
+        Path v3 = TinyModels.train(dir.resolve("v3"), 12);
+        ModelRegistry registry = RegistryTestResource.registry();
+        String third = registry.publish(v3);
+        byte[] weights = Files.readAllBytes(v3.resolve(ModelArtifact.WEIGHTS));
+        weights[weights.length / 3] ^= 0x01;
+        RegistryTestResource.s3().putObject(PutObjectRequest.builder().bucket(registry.uri().bucket())
+                .key(registry.uri().modelKey() + "/" + third + "/" + ModelArtifact.WEIGHTS).build(),
+                RequestBody.fromBytes(weights));
+        registry.promote(third);
+
+        awaitLastCheck("failed");
+
+        given().when().get("/model").then().statusCode(200)
+                .body("version", equalTo(secondVersion))
+                .body("lastCheck.version", equalTo(third))
+                .body("lastCheck.error", containsString("weights.params does not match the manifest"));
+        given().contentType(ContentType.JSON).body("{\"text\": \"still here\"}").when().post("/predict")
+                .then().statusCode(200).body("model.version", equalTo(secondVersion));
+        registry.rollback();
+    }
+
+    @Test
+    @Order(3)
+    void whileS3IsUnreachableTheLoadedModelKeepsServing() throws Exception {
+        awaitLastCheck("unchanged");
+        RegistryTestResource.server().stop();
+        try {
+            awaitLastCheck("failed");
+            given().contentType(ContentType.JSON).body("{\"text\": \"s3 is down\"}").when().post("/predict")
+                    .then().statusCode(200).body("model.version", equalTo(secondVersion));
+            given().when().get("/health/ready").then().statusCode(200);
+        } finally {
+            RegistryTestResource.server().restart();
+        }
+        awaitLastCheck("unchanged");
+    }
+
+    private void awaitLastCheck(String result) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String seen = null;
+        while (System.nanoTime() < deadline) {
+            seen = given().when().get("/model").then().statusCode(200).extract().path("lastCheck.result");
+            if (result.equals(seen)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the last check never became " + result + "; it is " + seen);
+    }
+
+    private static List<Prediction> predictLocally(Path artifact) throws Exception {
+        try (TextClassifier classifier = ModelArtifact.load(artifact)) {
+            return classifier.predict(TEXTS);
+        }
+    }
+
+    /** One answer the client got. */
+    private record Answer(long sentAtNanos, int status, String version, List<String> labels, List<Float> scores) {}
+
+    private void sendContinuously(AtomicBoolean running, List<Answer> answers) {
+        HttpClient http = HttpClient.newHttpClient();
+        String body;
+        try {
+            body = JSON.writeValueAsString(Map.of("texts", TEXTS));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        while (running.get()) {
+            long sent = System.nanoTime();
+            Answer answer;
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/predict"))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                JsonNode json = JSON.readTree(response.body());
+                List<String> labels = new ArrayList<>();
+                List<Float> scores = new ArrayList<>();
+                json.path("predictions").forEach(p -> {
+                    labels.add(p.path("label").asText());
+                    scores.add((float) p.path("score").asDouble());
+                });
+                answer = new Answer(sent, response.statusCode(), json.at("/model/version").asText(), labels, scores);
+            } catch (Exception e) {
+                answer = new Answer(sent, -1, e.toString(), List.of(), List.of());
+            }
+            synchronized (answers) {
+                answers.add(answer);
+            }
+        }
+    }
+
+    private static int answerCount(List<Answer> answers) {
+        synchronized (answers) {
+            return answers.size();
+        }
+    }
+
+    private static boolean lastVersionIs(List<Answer> answers, String version) {
+        synchronized (answers) {
+            return !answers.isEmpty() && version.equals(answers.get(answers.size() - 1).version());
+        }
+    }
+
+    private static int indexOfFirst(List<Answer> answers, String version) {
+        for (int i = 0; i < answers.size(); i++) {
+            if (version.equals(answers.get(i).version())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
