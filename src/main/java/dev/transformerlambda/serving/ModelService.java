@@ -2,6 +2,7 @@ package dev.transformerlambda.serving;
 
 import ai.djl.translate.TranslateException;
 import dev.transformerlambda.model.ArtifactManifest;
+import dev.transformerlambda.model.InvalidArtifactException;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
@@ -46,6 +47,8 @@ public class ModelService {
     private volatile long nextCheckNanos;
     private volatile String pointerEtag;
     private volatile ReloadCheck lastCheck;
+    /** The refusal of the version current.json names, until it moves again. */
+    private volatile ReloadCheck refused;
 
     ModelService(ServingConfig config, Instance<S3Client> s3) {
         this.config = config;
@@ -147,19 +150,20 @@ public class ModelService {
             return;
         }
         String version = null;
+        Optional<PointerRead> pointer = Optional.empty();
         try {
-            Optional<PointerRead> pointer = current.get() == null || pointerEtag == null
+            pointer = current.get() == null || pointerEtag == null
                     ? registry.get().current()
                     : registry.get().currentIfChanged(pointerEtag);
+            LoadedModel serving = current.get();
             if (pointer.isEmpty()) {
-                version = current.get() == null ? null : current.get().manifest().version();
-                lastCheck = current.get() == null
+                lastCheck = serving == null
                         ? ReloadCheck.failed(null, new IOException(registry.get().uri() + " has no current.json"))
-                        : ReloadCheck.unchanged(version);
+                        : refused != null ? refused : ReloadCheck.unchanged(serving.manifest().version());
                 return;
             }
             version = pointer.get().pointer().version();
-            LoadedModel serving = current.get();
+            refused = null;
             if (serving == null || !serving.manifest().version().equals(version)) {
                 Path artifact = registry.get().download(version, config.cacheDir());
                 swapIn(load(artifact, registry.get().uri() + "/" + version));
@@ -168,13 +172,24 @@ public class ModelService {
                 lastCheck = ReloadCheck.unchanged(version);
             }
             pointerEtag = pointer.get().etag();
+        } catch (InvalidArtifactException e) {
+            // The version itself is broken: fetching it again cannot help, so it is not retried
+            // until current.json moves; GET /model keeps showing why.
+            refused = ReloadCheck.failed(version, e);
+            lastCheck = refused;
+            pointer.ifPresent(p -> pointerEtag = p.etag());
+            logFailure(e);
         } catch (Exception e) {
-            // The old model, if any, keeps serving; the next check tries again.
+            // Most likely S3 is unreachable; the next check tries again.
             lastCheck = ReloadCheck.failed(version, e);
-            LOG.errorf("model check of %s failed, %s: %s", config.modelUri(),
-                    current.get() == null ? "no model is loaded" : "still serving "
-                            + current.get().manifest().version(), e.toString());
+            logFailure(e);
         }
+    }
+
+    private void logFailure(Exception e) {
+        LoadedModel serving = current.get();
+        LOG.errorf("model check of %s failed, %s: %s", config.modelUri(),
+                serving == null ? "no model is loaded" : "still serving " + serving.manifest().version(), e.toString());
     }
 
     private void loadLocal(Path dir) {

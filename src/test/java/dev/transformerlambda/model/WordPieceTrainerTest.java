@@ -54,8 +54,7 @@ class WordPieceTrainerTest {
     @Test
     void savedTokenizerLoadsAndEncodesTrainingWordsWithoutUnknowns() throws IOException {
         List<String> vocabulary = new WordPieceTrainer(300, 1).learnVocabulary(TEXTS);
-        Path file = dir.resolve("tokenizer.json");
-        WordPieceTrainer.writeTokenizerJson(vocabulary, file);
+        Path file = writeTokenizer(vocabulary);
 
         try (HuggingFaceTokenizer tokenizer = ModelArtifact.openTokenizer(file, 64)) {
             for (String text : TEXTS) {
@@ -74,8 +73,7 @@ class WordPieceTrainerTest {
     @Test
     void unseenWordsSplitIntoKnownPiecesAndUnseenCharactersBecomeUnknown() throws IOException {
         List<String> vocabulary = new WordPieceTrainer(300, 1).learnVocabulary(TEXTS);
-        Path file = dir.resolve("tokenizer.json");
-        WordPieceTrainer.writeTokenizerJson(vocabulary, file);
+        Path file = writeTokenizer(vocabulary);
 
         try (HuggingFaceTokenizer tokenizer = ModelArtifact.openTokenizer(file, 64)) {
             String[] unseenWord = tokenizer.encode("wonderfulness").getTokens();
@@ -89,8 +87,7 @@ class WordPieceTrainerTest {
     @Test
     void batchEncodingPadsToTheLongestTextAndTruncatesToMaxLength() throws IOException {
         List<String> vocabulary = new WordPieceTrainer(300, 1).learnVocabulary(TEXTS);
-        Path file = dir.resolve("tokenizer.json");
-        WordPieceTrainer.writeTokenizerJson(vocabulary, file);
+        Path file = writeTokenizer(vocabulary);
 
         try (HuggingFaceTokenizer tokenizer = ModelArtifact.openTokenizer(file, 8)) {
             Encoding[] batch = tokenizer.batchEncode(List.of("boring", "a moving story"));
@@ -100,5 +97,11 @@ class WordPieceTrainerTest {
 
             assertEquals(8, tokenizer.encode(TEXTS.get(0)).getIds().length, "truncated to max length");
         }
+    }
+
+    private Path writeTokenizer(List<String> vocabulary) throws IOException {
+        Path file = dir.resolve("tokenizer.json");
+        WordPieceTrainer.writeTokenizerJson(vocabulary, file);
+        return file;
     }
 }

@@ -126,6 +126,10 @@ class LiveSwapIT {
         registry.promote(third);
 
         awaitLastCheck("failed");
+        String refusedAt = given().when().get("/model").then().extract().path("lastCheck.at");
+        Thread.sleep(2500); // more than two reload intervals
+        assertEquals(refusedAt, given().when().get("/model").then().extract().path("lastCheck.at"),
+                "a refused version is not fetched again until current.json moves");
 
         given().when().get("/model").then().statusCode(200)
                 .body("version", equalTo(secondVersion))
