@@ -1,10 +1,8 @@
 package dev.transformerlambda.cli;
 
-import dev.transformerlambda.aws.S3Clients;
 import dev.transformerlambda.registry.ModelRegistry;
 import dev.transformerlambda.registry.RegistryUri;
-import java.net.URI;
-import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -15,16 +13,12 @@ final class RegistryOptions {
             description = "The model's registry location.")
     String registry;
 
-    @Option(names = "--s3-endpoint", paramLabel = "URL",
-            description = "An S3-compatible endpoint instead of AWS, for example http://127.0.0.1:9090.")
-    URI endpoint;
+    @Mixin
+    S3Options s3Options;
 
-    @Option(names = "--region", description = "AWS region (default: the AWS SDK's chain, AWS_REGION).")
-    String region;
-
-    /** Opens the registry; the caller closes the returned client. */
+    /** Opens the registry; the caller closes the returned session. */
     Session open() {
-        S3Client s3 = S3Clients.create(Optional.ofNullable(endpoint), endpoint != null, Optional.ofNullable(region));
+        S3Client s3 = s3Options.client();
         return new Session(s3, new ModelRegistry(s3, RegistryUri.parse(registry)));
     }
 

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param training what it was trained on and how
  * @param metrics scores on the evaluation set
  * @param engine library versions that wrote it
+ * @param promotion the promotion gate's decision, when training was asked to promote if better
  * @param files every file but the manifest, with size and sha256
  */
 public record ArtifactManifest(
@@ -38,6 +39,7 @@ public record ArtifactManifest(
         TrainingSummary training,
         ClassificationMetrics metrics,
         Map<String, String> engine,
+        Promotion promotion,
         List<ArtifactFile> files) {
 
     public static final String FORMAT = "transformer-lambda/1";
@@ -86,9 +88,36 @@ public record ArtifactManifest(
             double seconds,
             String device) {}
 
+    /**
+     * Whether a newly trained model replaced the one served: both were scored on the same
+     * evaluation data, and the new one is promoted unless it is worse by more than the margin.
+     *
+     * @param decision {@code promoted}, {@code not-promoted} or {@code first-version}
+     * @param reason the decision in words
+     * @param evaluationData the data both were scored on
+     * @param accuracy the new model's accuracy
+     * @param comparedWith the version served at the time, if any
+     * @param comparedAccuracy that version's accuracy on the same data, if any
+     * @param margin how much worse the new model may be and still be promoted
+     */
+    public record Promotion(String decision, String reason, String evaluationData, double accuracy,
+            String comparedWith, Double comparedAccuracy, double margin) {
+
+        public boolean promoted() {
+            return !"not-promoted".equals(decision);
+        }
+    }
+
     /** A copy of this manifest listing {@code newFiles}. */
     public ArtifactManifest withFiles(List<ArtifactFile> newFiles) {
         return new ArtifactManifest(name, version, created, format, architecture, hyperparameters,
-                maxSequenceLength, labels, tokenizer, weights, training, metrics, engine, List.copyOf(newFiles));
+                maxSequenceLength, labels, tokenizer, weights, training, metrics, engine, promotion,
+                List.copyOf(newFiles));
+    }
+
+    /** A copy of this manifest with the promotion gate's decision. */
+    public ArtifactManifest withPromotion(Promotion newPromotion) {
+        return new ArtifactManifest(name, version, created, format, architecture, hyperparameters,
+                maxSequenceLength, labels, tokenizer, weights, training, metrics, engine, newPromotion, files);
     }
 }

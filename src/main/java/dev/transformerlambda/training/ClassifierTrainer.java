@@ -153,7 +153,7 @@ public final class ClassifierTrainer {
         String version = VERSION_TIME.format(now) + "-" + ModelArtifact.shortHash(staging.resolve(ModelArtifact.WEIGHTS));
         return new ArtifactManifest(options.name(), version, now.toString(), ArtifactManifest.FORMAT,
                 ArtifactManifest.ARCHITECTURE, config, config.maxLength(), labels, ModelArtifact.TOKENIZER,
-                ModelArtifact.WEIGHTS, training, fit.best().metrics(), engineVersions(), List.of());
+                ModelArtifact.WEIGHTS, training, fit.best().metrics(), engineVersions(), null, List.of());
     }
 
     /** The outcome of the optimisation loop: the best epoch, its evaluation, epochs run. */

@@ -144,6 +144,7 @@ class ModelArtifactTest {
                 1e-3f, 0.01f, 0.1f, 0f, 3, 42, 1.0, "cpu()");
         return new ArtifactManifest("test", "20261129T000000Z-abcdef", "2026-11-29T00:00:00Z",
                 ArtifactManifest.FORMAT, ArtifactManifest.ARCHITECTURE, config, config.maxLength(), LABELS,
-                ModelArtifact.TOKENIZER, ModelArtifact.WEIGHTS, training, metrics, Map.of("djl", "test"), List.of());
+                ModelArtifact.TOKENIZER, ModelArtifact.WEIGHTS, training, metrics, Map.of("djl", "test"), null,
+                List.of());
     }
 }

@@ -1,0 +1,74 @@
+package dev.transformerlambda.training;
+
+import ai.djl.inference.Predictor;
+import ai.djl.translate.TranslateException;
+import dev.transformerlambda.data.LabelledDataset;
+import dev.transformerlambda.evaluation.Evaluator;
+import dev.transformerlambda.model.ArtifactManifest;
+import dev.transformerlambda.model.ArtifactManifest.Promotion;
+import dev.transformerlambda.model.ModelArtifact;
+import dev.transformerlambda.model.Prediction;
+import dev.transformerlambda.model.TextClassifier;
+import dev.transformerlambda.registry.ModelRegistry;
+import dev.transformerlambda.registry.ModelRegistry.PointerRead;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides whether a newly trained model should replace the one being served: both are scored on
+ * the same evaluation data, and the new one wins unless it is worse by more than a margin.
+ */
+public final class PromotionGate {
+
+    private static final int BATCH = 64;
+
+    private final ModelRegistry registry;
+    private final double margin;
+
+    /** @param margin how much lower the new model's accuracy may be and still be promoted */
+    public PromotionGate(ModelRegistry registry, double margin) {
+        this.registry = registry;
+        this.margin = margin;
+    }
+
+    /** Compares the artifact in {@code candidate} with the registry's current version. */
+    public Promotion decide(Path candidate, LabelledDataset evaluation) throws IOException, TranslateException {
+        ArtifactManifest manifest = ModelArtifact.verify(candidate);
+        double accuracy = accuracy(candidate, evaluation);
+        Optional<PointerRead> current = registry.current();
+        if (current.isEmpty()) {
+            return new Promotion("first-version", "nothing is served yet", evaluation.source(), accuracy, null, null,
+                    margin);
+        }
+        String currentVersion = current.get().pointer().version();
+        Path cache = Files.createTempDirectory("promotion-gate-");
+        try {
+            Path served = registry.download(currentVersion, cache);
+            ArtifactManifest servedManifest = ModelArtifact.verify(served);
+            if (!servedManifest.labels().equals(manifest.labels())) {
+                return new Promotion("not-promoted", "the labels differ: " + manifest.labels() + " against "
+                        + servedManifest.labels() + " served; promote by hand if that is intended",
+                        evaluation.source(), accuracy, currentVersion, null, margin);
+            }
+            double currentAccuracy = accuracy(served, evaluation);
+            boolean better = accuracy >= currentAccuracy - margin;
+            String reason = String.format("accuracy %.4f against %.4f of %s on the same data (margin %.4f)",
+                    accuracy, currentAccuracy, currentVersion, margin);
+            return new Promotion(better ? "promoted" : "not-promoted", reason, evaluation.source(), accuracy,
+                    currentVersion, currentAccuracy, margin);
+        } finally {
+            ModelArtifact.delete(cache);
+        }
+    }
+
+    private static double accuracy(Path artifact, LabelledDataset evaluation) throws IOException, TranslateException {
+        try (TextClassifier classifier = ModelArtifact.load(artifact);
+                Predictor<List<String>, List<Prediction>> predictor = classifier.newPredictor()) {
+            return Evaluator.evaluate(predictor, classifier.manifest().labels(), evaluation, BATCH)
+                    .metrics().accuracy();
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.transformerlambda.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.transformerlambda.aws.LocalS3Server;
+import dev.transformerlambda.registry.ModelRegistry;
+import dev.transformerlambda.registry.RegistryUri;
+import dev.transformerlambda.registry.VersionInfo;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+
+/** {@code train} from S3 data straight into the S3 registry, with the promotion gate. */
+class TrainPublishIT {
+
+    private static final RegistryUri REGISTRY = RegistryUri.parse("s3://models/gate/sst2");
+
+    private static LocalS3Server server;
+    private static S3Client s3;
+
+    @BeforeAll
+    static void startS3WithData() throws Exception {
+        server = LocalS3Server.start("models", "data");
+        s3 = server.client();
+        for (String name : List.of("sentiment-train.tsv", "sentiment-dev.tsv")) {
+            s3.putObject(PutObjectRequest.builder().bucket("data").key("sst/" + name).build(),
+                    RequestBody.fromFile(Path.of(TrainPublishIT.class.getResource("/fixtures/" + name).toURI())));
+        }
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        s3.close();
+        server.close();
+    }
+
+    @Test
+    void promotesTheFirstAndBetterModelsButOnlyPublishesAWorseOne() throws Exception {
+        ModelRegistry registry = new ModelRegistry(s3, REGISTRY);
+
+        Run first = train("--seed", "1");
+        assertEquals(0, first.exit(), first.output());
+        String v1 = registry.current().orElseThrow().pointer().version();
+        assertEquals("first-version", promotion(v1).get("decision").asText());
+
+        Run worse = train("--seed", "2", "--epochs", "1", "--learning-rate", "0.000001", "--warmup", "0");
+        assertEquals(TrainCommand.NOT_PROMOTED, worse.exit(), worse.output());
+        assertTrue(worse.output().contains("not promoted: accuracy"), worse.output());
+        assertEquals(v1, registry.current().orElseThrow().pointer().version(), "the served version did not move");
+        List<String> versions = new ArrayList<>(registry.list().stream().map(VersionInfo::version).toList());
+        versions.remove(v1);
+        JsonNode rejected = promotion(versions.get(0));
+        assertEquals("not-promoted", rejected.get("decision").asText());
+        assertEquals(v1, rejected.get("comparedWith").asText());
+        assertTrue(rejected.get("accuracy").asDouble() < rejected.get("comparedAccuracy").asDouble());
+
+        Run tolerated = train("--seed", "3", "--promotion-margin", "1.0");
+        assertEquals(0, tolerated.exit(), tolerated.output());
+        assertTrue(tolerated.output().contains("promoted "), tolerated.output());
+        assertEquals(3, registry.list().size());
+        assertEquals(v1, registry.current().orElseThrow().pointer().previous());
+    }
+
+    @Test
+    void aMissingS3DataObjectIsNamed() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+        commandLine.setOut(new PrintWriter(new StringWriter(), true));
+
+        int exit = commandLine.execute("train", "--data", "s3://data/sst/missing.tsv", "--eval-data",
+                "s3://data/sst/sentiment-dev.tsv", "--publish", REGISTRY.toString(),
+                "--s3-endpoint", server.endpoint().toString());
+
+        assertEquals(1, exit);
+        assertTrue(err.toString().contains("s3://data/sst/missing.tsv: no such object"), err.toString());
+    }
+
+    private record Run(int exit, String output) {}
+
+    private static Run train(String... overrides) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String[] option : new String[][] {{"--name", "sst2"}, {"--data", "s3://data/sst/sentiment-train.tsv"},
+                {"--eval-data", "s3://data/sst/sentiment-dev.tsv"}, {"--publish", REGISTRY.toString()},
+                {"--s3-endpoint", server.endpoint().toString()}, {"--layers", "1"}, {"--width", "32"},
+                {"--heads", "2"}, {"--ffn-size", "64"}, {"--max-length", "32"}, {"--vocabulary-size", "300"},
+                {"--epochs", "4"}, {"--batch-size", "16"}, {"--learning-rate", "0.003"}, {"--dropout", "0.1"}}) {
+            options.put(option[0], option[1]);
+        }
+        for (int i = 0; i < overrides.length; i += 2) {
+            options.put(overrides[i], overrides[i + 1]);
+        }
+        List<String> args = new ArrayList<>(List.of("train", "--promote-if-better"));
+        options.forEach((name, value) -> args.addAll(List.of(name, value)));
+        StringWriter out = new StringWriter();
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(out, true));
+        return new Run(commandLine.execute(args.toArray(String[]::new)), out.toString());
+    }
+
+    private static JsonNode promotion(String version) throws Exception {
+        byte[] manifest = s3.getObjectAsBytes(GetObjectRequest.builder().bucket("models")
+                .key(REGISTRY.modelKey() + "/" + version + "/manifest.json").build()).asByteArray();
+        JsonNode promotion = new ObjectMapper().readTree(manifest).get("promotion");
+        assertNull(promotion.get("missing"));
+        return promotion;
+    }
+}
