@@ -13,7 +13,7 @@ public class S3ClientProducer {
     @Produces
     @ApplicationScoped
     S3Client s3(ServingConfig config) {
-        return S3Clients.create(config.s3().endpointOverride(), config.s3().pathStyle(), config.s3().region());
+        return AwsClients.s3(config.s3().endpointOverride(), config.s3().pathStyle(), config.s3().region());
     }
 
     void close(@Disposes S3Client s3) {

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         version = "transformer-lambda 0.1.0",
         description = "Train, evaluate and run Transformer text classifiers.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, PublishCommand.class,
-            ListCommand.class, PromoteCommand.class, RollbackCommand.class})
+            ListCommand.class, PromoteCommand.class, RollbackCommand.class, SubmitCommand.class,
+            StatusCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

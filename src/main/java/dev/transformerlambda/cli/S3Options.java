@@ -1,6 +1,6 @@
 package dev.transformerlambda.cli;
 
-import dev.transformerlambda.aws.S3Clients;
+import dev.transformerlambda.aws.AwsClients;
 import java.net.URI;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -18,6 +18,6 @@ final class S3Options {
 
     /** A new client; the caller closes it. */
     S3Client client() {
-        return S3Clients.create(Optional.ofNullable(endpoint), endpoint != null, Optional.ofNullable(region));
+        return AwsClients.s3(Optional.ofNullable(endpoint), endpoint != null, Optional.ofNullable(region));
     }
 }

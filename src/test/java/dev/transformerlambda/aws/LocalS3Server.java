@@ -56,7 +56,7 @@ public final class LocalS3Server implements AutoCloseable {
 
     /** A client for this server; the caller closes it. */
     public S3Client client() {
-        return S3Clients.create(Optional.of(endpoint()), true, Optional.empty());
+        return AwsClients.s3(Optional.of(endpoint()), true, Optional.empty());
     }
 
     /** Stops the server process, keeping its data, as an outage would. */

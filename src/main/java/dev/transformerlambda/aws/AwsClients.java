@@ -4,29 +4,43 @@ import java.net.URI;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 
 /**
- * Builds the S3 client every part of the product uses: the small URLConnection HTTP client (no
- * Apache or Netty in a Lambda), credentials and region from the standard AWS chain, and optionally
- * a local endpoint with path-style addressing for an S3-compatible server such as S3Mock.
+ * Builds the AWS clients the product uses: the small URLConnection HTTP client (no Apache or Netty
+ * in a Lambda), credentials and region from the standard AWS chain, and optionally a local endpoint
+ * (an S3-compatible server, a stub of the Batch API).
  */
-public final class S3Clients {
+public final class AwsClients {
 
-    private S3Clients() {}
+    private AwsClients() {}
 
     /**
      * @param endpoint an endpoint to use instead of AWS's, for example {@code http://127.0.0.1:9090}
      * @param pathStyle address buckets as {@code endpoint/bucket/key}, as local servers need
      * @param region the region; without one, the SDK's chain decides ({@code AWS_REGION} in Lambda)
      */
-    public static S3Client create(Optional<URI> endpoint, boolean pathStyle, Optional<String> region) {
-        var builder = S3Client.builder()
+    public static S3Client s3(Optional<URI> endpoint, boolean pathStyle, Optional<String> region) {
+        return configure(S3Client.builder(), endpoint, region)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build())
+                .build();
+    }
+
+    /** @param endpoint another endpoint than AWS's, for a local stub of the Batch API */
+    public static BatchClient batch(Optional<URI> endpoint, Optional<String> region) {
+        return configure(BatchClient.builder(), endpoint, region)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
+    }
+
+    private static <B extends AwsClientBuilder<B, ?>> B configure(
+            B builder, Optional<URI> endpoint, Optional<String> region) {
         endpoint.ifPresent(builder::endpointOverride);
         region.map(Region::of).ifPresent(builder::region);
         if (endpoint.isPresent()) {
@@ -39,7 +53,7 @@ public final class S3Clients {
                 builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
             }
         }
-        return builder.build();
+        return builder;
     }
 
     private static boolean unset(String environmentVariable, String systemProperty) {

@@ -1,0 +1,82 @@
+package dev.transformerlambda.batch;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.batch.BatchClient;
+import software.amazon.awssdk.services.batch.model.ContainerOverrides;
+import software.amazon.awssdk.services.batch.model.DescribeJobsRequest;
+import software.amazon.awssdk.services.batch.model.EvaluateOnExit;
+import software.amazon.awssdk.services.batch.model.JobDetail;
+import software.amazon.awssdk.services.batch.model.JobTimeout;
+import software.amazon.awssdk.services.batch.model.ResourceRequirement;
+import software.amazon.awssdk.services.batch.model.ResourceType;
+import software.amazon.awssdk.services.batch.model.RetryAction;
+import software.amazon.awssdk.services.batch.model.RetryStrategy;
+import software.amazon.awssdk.services.batch.model.SubmitJobRequest;
+import software.amazon.awssdk.services.batch.model.SubmitJobResponse;
+
+/** Submits training jobs to AWS Batch and reports on them. */
+public final class TrainingJobs {
+
+    private static final Logger LOG = Logger.getLogger(TrainingJobs.class);
+    /** The status reason Batch gives when the EC2 host under a job went away, as Spot reclamation does. */
+    static final String HOST_TERMINATED = "Host EC2*";
+
+    private final BatchClient batch;
+
+    public TrainingJobs(BatchClient batch) {
+        this.batch = batch;
+    }
+
+    /** A job as {@code status} shows it. */
+    public record JobStatus(String id, String name, String status, String statusReason, int attempts,
+            String logStream) {}
+
+    /** Submits the job and returns its id. */
+    public String submit(TrainingJobSpec spec) {
+        SubmitJobResponse response = batch.submitJob(request(spec));
+        LOG.infof("submitted %s as job %s", spec.name(), response.jobId());
+        return response.jobId();
+    }
+
+    /** The job's state, why it is in it, how many attempts ran, and the log stream of the last. */
+    public JobStatus status(String jobId) {
+        List<JobDetail> jobs = batch.describeJobs(DescribeJobsRequest.builder().jobs(jobId).build()).jobs();
+        if (jobs.isEmpty()) {
+            throw new IllegalArgumentException("no Batch job " + jobId);
+        }
+        JobDetail job = jobs.get(0);
+        String logStream = job.container() == null ? null : job.container().logStreamName();
+        return new JobStatus(job.jobId(), job.jobName(), job.statusAsString(), job.statusReason(),
+                job.attempts() == null ? 0 : job.attempts().size(), logStream);
+    }
+
+    static SubmitJobRequest request(TrainingJobSpec spec) {
+        List<ResourceRequirement> resources = new ArrayList<>();
+        if (spec.gpus() > 0) {
+            resources.add(ResourceRequirement.builder().type(ResourceType.GPU).value(Integer.toString(spec.gpus())).build());
+        }
+        List<String> command = new ArrayList<>(List.of("train"));
+        command.addAll(spec.trainArguments());
+        return SubmitJobRequest.builder()
+                .jobName(spec.name())
+                .jobQueue(spec.queue())
+                .jobDefinition(spec.definition())
+                .containerOverrides(ContainerOverrides.builder()
+                        .command(command)
+                        .resourceRequirements(resources)
+                        .build())
+                // Retry when the instance was reclaimed; a failing program fails the same way again.
+                .retryStrategy(RetryStrategy.builder()
+                        .attempts(spec.attempts())
+                        .evaluateOnExit(
+                                EvaluateOnExit.builder().onStatusReason(HOST_TERMINATED).action(RetryAction.RETRY).build(),
+                                EvaluateOnExit.builder().onReason("*").action(RetryAction.EXIT).build())
+                        .build())
+                .timeout(JobTimeout.builder().attemptDurationSeconds((int) spec.timeout().toSeconds()).build())
+                .tags(spec.tags())
+                .propagateTags(true)
+                .build();
+    }
+}
