@@ -1,0 +1,218 @@
+package dev.transformerlambda.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.transformerlambda.cli.Main;
+import dev.transformerlambda.serving.ServingConfig;
+import io.smallrye.config.WithName;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/** What a reviewer of the SAM and CloudFormation templates checks, checked on every build. */
+class TemplatesTest {
+
+    static final Path SAM = Path.of("template.yaml");
+    static final Path BATCH = Path.of("infra/batch.yaml");
+    private static final Set<String> PSEUDO_PARAMETERS = Set.of("AWS::AccountId", "AWS::NoValue", "AWS::Partition",
+            "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix", "AWS::NotificationARNs");
+    private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!]+)}");
+
+    static Stream<Path> templates() throws IOException {
+        try (Stream<Path> infra = Files.list(Path.of("infra"))) {
+            return Stream.concat(Stream.of(SAM), infra.filter(p -> p.toString().endsWith(".yaml")).toList().stream());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("templates")
+    void parsesWithShortFormTagsAndHasResources(Path file) throws IOException {
+        CloudFormationTemplate template = CloudFormationTemplate.read(file);
+
+        assertEquals("2010-09-09", String.valueOf(template.root().get("AWSTemplateFormatVersion")));
+        assertFalse(template.resources().isEmpty());
+        template.resources().forEach((name, resource) ->
+                assertNotNull(((Map<?, ?>) resource).get("Type"), name + " has no Type"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("templates")
+    void everyRefGetAttAndSubVariableNamesSomethingThatExists(Path file) throws IOException {
+        CloudFormationTemplate template = CloudFormationTemplate.read(file);
+        Set<String> names = new HashSet<>(template.resources().keySet());
+        names.addAll(template.section("Parameters").keySet());
+        names.addAll(PSEUDO_PARAMETERS);
+        List<String> dangling = new ArrayList<>();
+        template.visitMaps(map -> {
+            if (map.get("Ref") instanceof String ref && !names.contains(samReference(ref))) {
+                dangling.add("Ref " + ref);
+            }
+            if (map.get("Fn::GetAtt") instanceof List<?> getAtt && !names.contains(getAtt.get(0).toString())) {
+                dangling.add("GetAtt " + getAtt);
+            }
+            Object sub = map.get("Fn::Sub");
+            if (sub instanceof String text) {
+                Matcher variables = SUB_VARIABLE.matcher(text);
+                while (variables.find()) {
+                    String variable = variables.group(1).split("\\.")[0];
+                    if (!names.contains(variable) && !names.contains(variables.group(1))) {
+                        dangling.add("Sub ${" + variables.group(1) + "}");
+                    }
+                }
+            }
+        });
+        assertEquals(List.of(), dangling, file + " refers to what it does not define");
+    }
+
+    @ParameterizedTest
+    @MethodSource("templates")
+    void everyParameterIsUsed(Path file) throws IOException {
+        CloudFormationTemplate template = CloudFormationTemplate.read(file);
+        String text = Files.readString(file);
+        for (String parameter : template.section("Parameters").keySet()) {
+            long uses = Pattern.compile("\\b" + parameter + "\\b").matcher(text).results().count();
+            assertTrue(uses > 1, parameter + " is declared in " + file + " but never used");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("templates")
+    void iamStatementsAllowNoWildcardActionsOrResources(Path file) throws IOException {
+        CloudFormationTemplate template = CloudFormationTemplate.read(file);
+        List<String> tooBroad = new ArrayList<>();
+        template.visitMaps(map -> {
+            if (!"Allow".equals(map.get("Effect"))) {
+                return;
+            }
+            for (Object action : asList(map.get("Action"))) {
+                if (action.toString().equals("*") || action.toString().endsWith(":*")) {
+                    tooBroad.add("Action " + action);
+                }
+            }
+            for (Object resource : asList(map.get("Resource"))) {
+                String text = resource.toString();
+                if (text.equals("*") || text.matches(".*:::\\*.*") || text.endsWith(":s3:::*")) {
+                    tooBroad.add("Resource " + text);
+                }
+            }
+        });
+        assertEquals(List.of(), tooBroad, file + " grants more than the product needs");
+    }
+
+    @Test
+    void theFunctionsEnvironmentNamesAreConfigurationKeysTheCodeReads() throws IOException {
+        CloudFormationTemplate template = CloudFormationTemplate.read(SAM);
+        Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) template.properties("ClassifierFunction").get("Environment"))
+                .get("Variables");
+        Set<String> keys = configurationKeys(ServingConfig.class, "classifier");
+        Set<String> environmentNames = new TreeSet<>();
+        keys.forEach(key -> environmentNames.add(key.toUpperCase(Locale.ROOT).replaceAll("[.-]", "_")));
+        for (Object name : variables.keySet()) {
+            assertTrue(environmentNames.contains(name.toString()), name + " is not one of " + environmentNames);
+        }
+        assertTrue(variables.containsKey("CLASSIFIER_MODEL_URI"), "the model URI is required");
+    }
+
+    @Test
+    void theJobDefinitionsCommandUsesOnlyRealTrainOptions() throws IOException {
+        CloudFormationTemplate template = CloudFormationTemplate.read(BATCH);
+        Map<?, ?> container = (Map<?, ?>) template.properties("JobDefinition").get("ContainerProperties");
+        List<?> command = (List<?>) container.get("Command");
+        assertEquals("train", command.get(0));
+        CommandLine train = Main.commandLine().getSubcommands().get("train");
+        for (Object word : command.subList(1, command.size())) {
+            String argument = word.toString();
+            if (argument.startsWith("--")) {
+                assertNotNull(train.getCommandSpec().findOption(argument), argument + " is not a train option");
+            }
+        }
+        // The placeholders' defaults exist in Parameters.
+        Map<?, ?> parameters = (Map<?, ?>) template.properties("JobDefinition").get("Parameters");
+        command.stream().map(Object::toString).filter(w -> w.startsWith("Ref::"))
+                .forEach(w -> assertTrue(parameters.containsKey(w.substring(5)), w + " has no default"));
+    }
+
+    @Test
+    void theModelBucketIsVersionedEncryptedPrivateAndTlsOnly() throws IOException {
+        CloudFormationTemplate template = CloudFormationTemplate.read(SAM);
+        Map<String, Object> bucket = template.properties("ModelBucket");
+        assertEquals("Enabled", ((Map<?, ?>) bucket.get("VersioningConfiguration")).get("Status"));
+        assertNotNull(bucket.get("BucketEncryption"));
+        Map<?, ?> block = (Map<?, ?>) bucket.get("PublicAccessBlockConfiguration");
+        for (String setting : List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
+            assertEquals(true, block.get(setting), setting);
+        }
+        String policy = template.properties("ModelBucketPolicy").toString();
+        assertTrue(policy.contains("Effect=Deny") && policy.contains("aws:SecureTransport=false"), policy);
+    }
+
+    @Test
+    void theFunctionShipsAsAnImageWithItsDockerfileAndLogsWithRetention() throws IOException {
+        CloudFormationTemplate template = CloudFormationTemplate.read(SAM);
+        assertEquals("Image", template.properties("ClassifierFunction").get("PackageType"));
+        Map<?, ?> metadata = (Map<?, ?>) ((Map<?, ?>) template.resources().get("ClassifierFunction")).get("Metadata");
+        assertTrue(Files.isRegularFile(Path.of(metadata.get("Dockerfile").toString())), "the Dockerfile exists");
+        for (CloudFormationTemplate t : List.of(template, CloudFormationTemplate.read(BATCH))) {
+            for (String logGroup : t.resourcesOfType("AWS::Logs::LogGroup")) {
+                assertNotNull(t.properties(logGroup).get("RetentionInDays"), logGroup + " keeps logs forever");
+            }
+        }
+        assertTrue(template.section("Outputs").keySet().containsAll(List.of("ApiUrl", "ModelBucketName")));
+    }
+
+    @Test
+    void batchRetriesOnlySpotReclamationAndRunsOnTheGpuAmi() throws IOException {
+        CloudFormationTemplate template = CloudFormationTemplate.read(BATCH);
+        String retry = template.properties("JobDefinition").get("RetryStrategy").toString();
+        assertTrue(retry.contains("OnStatusReason=Host EC2*, Action=RETRY"), retry);
+        assertTrue(retry.contains("OnReason=*, Action=EXIT"), retry);
+        assertNotNull(template.properties("JobDefinition").get("Timeout"));
+        String compute = template.properties("ComputeEnvironment").toString();
+        assertTrue(compute.contains("ImageType=ECS_AL2023_NVIDIA"), compute);
+        assertTrue(compute.contains("MinvCpus=0"), "scales to zero when idle: " + compute);
+    }
+
+    /** SAM lets {@code !Ref Function.Alias} name the alias it generates. */
+    private static String samReference(String ref) {
+        return ref.endsWith(".Alias") || ref.endsWith(".Version") ? ref.substring(0, ref.lastIndexOf('.')) : ref;
+    }
+
+    private static List<?> asList(Object value) {
+        return value == null ? List.of() : value instanceof List<?> list ? list : List.of(value);
+    }
+
+    /** The keys a @ConfigMapping interface reads: method names in kebab case, nested groups prefixed. */
+    private static Set<String> configurationKeys(Class<?> mapping, String prefix) {
+        Set<String> keys = new TreeSet<>();
+        for (Method method : mapping.getDeclaredMethods()) {
+            WithName withName = method.getAnnotation(WithName.class);
+            String name = withName != null ? withName.value()
+                    : method.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+            Class<?> type = method.getReturnType();
+            if (type.isInterface() && type.getEnclosingClass() == mapping) {
+                keys.addAll(configurationKeys(type, prefix + "." + name));
+            } else {
+                keys.add(prefix + "." + name);
+            }
+        }
+        return keys;
+    }
+}
