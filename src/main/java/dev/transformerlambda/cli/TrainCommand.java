@@ -7,6 +7,7 @@ import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Pooling;
 import dev.transformerlambda.registry.ModelRegistry;
 import dev.transformerlambda.registry.RegistryUri;
+import dev.transformerlambda.training.CheckpointStore;
 import dev.transformerlambda.training.ClassifierTrainer;
 import dev.transformerlambda.training.PromotionGate;
 import dev.transformerlambda.training.TrainingOptions;
@@ -58,6 +59,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--promotion-margin", description = "Accuracy the new model may lose and still be promoted"
             + " (default: ${DEFAULT-VALUE}).")
     double promotionMargin = 0.0;
+
+    @Option(names = "--checkpoint", paramLabel = "DIR|s3://BUCKET/PREFIX",
+            description = "Save a checkpoint after every epoch under LOCATION/JOB_ID, and resume from the latest"
+                    + " one there.")
+    String checkpoint;
+
+    @Option(names = "--job-id", defaultValue = "${env:AWS_BATCH_JOB_ID}",
+            description = "Names the checkpoints of this run; a restarted job with the same id resumes"
+                    + " (default: $AWS_BATCH_JOB_ID, else the model name).")
+    String jobId;
 
     @Mixin
     S3Options s3Options;
@@ -132,7 +143,11 @@ public final class TrainCommand implements Callable<Integer> {
             RegistryUri registryUri = publish == null ? null : RegistryUri.parse(publish);
             Path artifact = output != null ? output
                     : Files.createTempDirectory("transformer-lambda-").resolve(options().name());
-            new ClassifierTrainer(options(), out, System.console() != null).train(train, evaluation, artifact);
+            CheckpointStore checkpoints = checkpoint == null ? null
+                    : CheckpointStore.at(checkpoint.replaceAll("/+$", "") + "/" + (jobId != null ? jobId : name),
+                            s3::client);
+            new ClassifierTrainer(options(), out, System.console() != null, checkpoints)
+                    .train(train, evaluation, artifact);
             return registryUri == null ? 0 : publish(new ModelRegistry(s3.client(), registryUri), artifact, evaluation);
         }
     }

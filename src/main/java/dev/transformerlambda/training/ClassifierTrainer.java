@@ -1,6 +1,7 @@
 package dev.transformerlambda.training;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -15,7 +16,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.LinearTracker;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.training.tracker.WarmUpTracker;
@@ -31,6 +31,7 @@ import dev.transformerlambda.model.ModelConfig;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TransformerClassifier;
 import dev.transformerlambda.model.WordPieceTrainer;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -44,6 +45,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -60,15 +62,26 @@ public final class ClassifierTrainer {
     private final TrainingOptions options;
     private final PrintWriter log;
     private final boolean terminal;
+    private final CheckpointStore checkpoints;
+    private String fingerprint;
 
     /**
      * @param log where progress goes
      * @param terminal whether {@code log} is a terminal, where progress redraws one line
      */
     public ClassifierTrainer(TrainingOptions options, PrintWriter log, boolean terminal) {
+        this(options, log, terminal, null);
+    }
+
+    /**
+     * @param checkpoints where to save a checkpoint after every epoch and to resume from; null for
+     *     none
+     */
+    public ClassifierTrainer(TrainingOptions options, PrintWriter log, boolean terminal, CheckpointStore checkpoints) {
         this.options = options;
         this.log = log;
         this.terminal = terminal;
+        this.checkpoints = checkpoints;
     }
 
     /** What a run produced, and how each epoch went. */
@@ -115,8 +128,9 @@ public final class ClassifierTrainer {
                 TokenizedBatches batches = new TokenizedBatches(tokenizer, train.examples(), labels,
                         vocabulary.indexOf(WordPieceTrainer.PAD), vocabulary.indexOf(WordPieceTrainer.UNK),
                         options.tokenDropout());
-                fit = fit(model, tokenizer, batches, labels, evaluation, staging);
+                fit = fit(model, tokenizer, batches, labels, evaluation, staging, resume(staging, train, evaluation));
             }
+            ModelArtifact.delete(staging.resolve(".resume"));
             double seconds = (System.nanoTime() - started) / 1e9;
             ArtifactManifest manifest = ModelArtifact.writeManifest(
                     staging, manifest(config, labels, train, evaluation, fit, seconds, device, staging));
@@ -128,6 +142,15 @@ public final class ClassifierTrainer {
         } finally {
             ModelArtifact.delete(staging);
         }
+    }
+
+    private Resume resume(Path staging, LabelledDataset train, LabelledDataset evaluation) throws IOException {
+        fingerprint = TrainingCheckpoint.fingerprint(options, train.sha256(), evaluation.sha256());
+        if (checkpoints == null) {
+            return null;
+        }
+        Optional<Path> latest = checkpoints.fetchLatest(staging.resolve(".resume"));
+        return latest.isEmpty() ? null : new Resume(latest.get(), TrainingCheckpoint.read(latest.get(), fingerprint));
     }
 
     private static List<String> labelsOf(LabelledDataset train, LabelledDataset evaluation) {
@@ -164,7 +187,7 @@ public final class ClassifierTrainer {
     }
 
     private Fit fit(Model model, HuggingFaceTokenizer tokenizer, TokenizedBatches batches, List<String> labels,
-            LabelledDataset evaluation, Path staging) throws IOException, TranslateException {
+            LabelledDataset evaluation, Path staging, Resume resume) throws IOException, TranslateException {
         int stepsPerEpoch = batches.batchesPerEpoch(options.batchSize());
         int totalSteps = stepsPerEpoch * options.epochs();
         int warmupSteps = Math.round(totalSteps * options.warmupFraction());
@@ -175,24 +198,48 @@ public final class ClassifierTrainer {
                 .build();
         Tracker learningRate = warmupSteps == 0 ? decay
                 : WarmUpTracker.builder().setMainTracker(decay).optWarmUpSteps(warmupSteps).build();
+        ResumableAdamW optimizer = ResumableAdamW.builder()
+                .learningRate(learningRate)
+                .optWeightDecays(options.weightDecay())
+                .optClipGrad(1f)
+                .stepsDone(resume == null ? 0 : resume.checkpoint().stepsDone())
+                .build();
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(Optimizer.adamW()
-                        .optLearningRateTracker(learningRate)
-                        .optWeightDecays(options.weightDecay())
-                        .optClipGrad(1f)
-                        .build())
+                .optOptimizer(optimizer)
                 .optInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT)
                 .optDevices(new Device[] {model.getNDManager().getDevice()});
+        TransformerClassifier block = (TransformerClassifier) model.getBlock();
 
         Random random = new Random(options.seed());
-        TrainingProgress progress = new TrainingProgress(log, terminal, options.epochs(), stepsPerEpoch);
-        ClassifierTranslator translator = new ClassifierTranslator(tokenizer, labels);
         Evaluator.Result best = null;
         int bestEpoch = 0;
         int epoch = 0;
         List<Epoch> history = new ArrayList<>();
+        if (resume != null) {
+            // Weights go in before the trainer initialises the block, which then keeps them.
+            resume.loadWeights(block, model.getNDManager());
+            Files.copy(resume.dir().resolve(TrainingCheckpoint.BEST_WEIGHTS), staging.resolve(ModelArtifact.WEIGHTS));
+            random = resume.checkpoint().random(resume.dir());
+            TrainingCheckpoint checkpoint = resume.checkpoint();
+            epoch = checkpoint.epoch();
+            bestEpoch = checkpoint.bestEpoch();
+            best = new Evaluator.Result(checkpoint.best(), 0);
+            history.addAll(checkpoint.history());
+            // Dropout draws from libtorch's generator, whose state DJL cannot save: reseed it.
+            Engine.getInstance().setRandomSeed((int) options.seed() + epoch);
+            log.printf("resuming from the checkpoint of epoch %d (best so far: epoch %d, accuracy %.4f)%n",
+                    epoch, bestEpoch, best.metrics().accuracy());
+        }
+        TrainingProgress progress = new TrainingProgress(log, terminal, options.epochs(), stepsPerEpoch, epoch);
+        ClassifierTranslator translator = new ClassifierTranslator(tokenizer, labels);
         try (Trainer trainer = model.newTrainer(config)) {
             trainer.initialize(new Shape(1, 8), new Shape(1, 8));
+            Map<String, String> parameterNames = parameterNames(block);
+            if (resume != null) {
+                try (NDManager manager = model.getNDManager().newSubManager()) {
+                    optimizer.restore(resume.checkpoint().optimizerState(resume.dir(), manager), parameterNames);
+                }
+            }
             while (epoch < options.epochs() && (epoch == 0 || epoch - bestEpoch < options.patience())) {
                 epoch++;
                 int step = 0;
@@ -214,7 +261,12 @@ public final class ClassifierTrainer {
                 if (improved) {
                     best = result;
                     bestEpoch = epoch;
-                    ModelArtifact.writeWeights(staging, (TransformerClassifier) model.getBlock());
+                    ModelArtifact.writeWeights(staging, block);
+                }
+                if (checkpoints != null) {
+                    saveCheckpoint(staging, block, optimizer.state(parameterNames), random,
+                            new TrainingCheckpoint(fingerprint, epoch, epoch * stepsPerEpoch, bestEpoch,
+                                    best.metrics(), history, Map.of()));
                 }
             }
         }
@@ -223,6 +275,40 @@ public final class ClassifierTrainer {
                     epoch, options.patience());
         }
         return new Fit(bestEpoch, best, history);
+    }
+
+    private void saveCheckpoint(Path staging, TransformerClassifier block, NDList optimizerState, Random random,
+            TrainingCheckpoint state) throws IOException {
+        Path dir = Files.createDirectories(staging.resolve(".checkpoint"));
+        try {
+            ModelArtifact.writeWeights(dir, block);
+            Files.copy(staging.resolve(ModelArtifact.WEIGHTS), dir.resolve(TrainingCheckpoint.BEST_WEIGHTS));
+            TrainingCheckpoint.write(dir, state, optimizerState, random);
+            String name = String.format("epoch-%04d", state.epoch());
+            checkpoints.store(dir, name);
+            log.printf("checkpoint: epoch %d saved (%s)%n", state.epoch(), name);
+        } finally {
+            ModelArtifact.delete(dir);
+        }
+    }
+
+    /** Parameter id to its stable name in the block, which survives a restart; ids do not. */
+    private static Map<String, String> parameterNames(TransformerClassifier block) {
+        Map<String, String> names = new LinkedHashMap<>();
+        block.getParameters().forEach(pair -> names.put(pair.getValue().getId(), pair.getKey()));
+        return names;
+    }
+
+    /** A checkpoint to continue from, fetched into {@code dir}. */
+    private record Resume(Path dir, TrainingCheckpoint checkpoint) {
+        void loadWeights(TransformerClassifier block, NDManager manager) throws IOException {
+            try (DataInputStream in = new DataInputStream(
+                    Files.newInputStream(dir.resolve(TrainingCheckpoint.WEIGHTS)))) {
+                block.loadParameters(manager, in);
+            } catch (MalformedModelException e) {
+                throw new IOException("the checkpoint's weights do not fit the model: " + e.getMessage(), e);
+            }
+        }
     }
 
     private static float trainStep(Trainer trainer, TokenizedBatches.Batch batch) {

@@ -17,6 +17,7 @@ final class TrainingProgress {
     private final boolean terminal;
     private final int epochs;
     private final int stepsPerEpoch;
+    private final long stepsBefore;
     private final long start = System.nanoTime();
     private long lastPrint;
     private long sentences;
@@ -24,11 +25,13 @@ final class TrainingProgress {
     private double lossSum;
     private int lossCount;
 
-    TrainingProgress(PrintWriter out, boolean terminal, int epochs, int stepsPerEpoch) {
+    /** @param epochsDone epochs completed before this process started (a resumed run) */
+    TrainingProgress(PrintWriter out, boolean terminal, int epochs, int stepsPerEpoch, int epochsDone) {
         this.out = out;
         this.terminal = terminal;
         this.epochs = epochs;
         this.stepsPerEpoch = stepsPerEpoch;
+        this.stepsBefore = (long) epochsDone * stepsPerEpoch;
     }
 
     /** Records one optimiser step of {@code batchSize} sentences. */
@@ -64,7 +67,7 @@ final class TrainingProgress {
     private String line(int epoch, int step, long now) {
         double seconds = (now - start) / 1e9;
         double rate = sentences / Math.max(seconds, 1e-9);
-        long remainingSteps = (long) epochs * stepsPerEpoch - stepsDone;
+        long remainingSteps = (long) epochs * stepsPerEpoch - stepsBefore - stepsDone;
         double secondsPerStep = seconds / Math.max(stepsDone, 1);
         return String.format("epoch %d/%d  step %d/%d  loss %.4f  %.0f sentences/s  ETA %s (at most)",
                 epoch, epochs, step, stepsPerEpoch, lossSum / Math.max(lossCount, 1), rate,
