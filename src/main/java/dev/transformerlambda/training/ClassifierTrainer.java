@@ -14,11 +14,13 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.tracker.LinearTracker;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.training.tracker.WarmUpTracker;
+import ai.djl.translate.Batchifier;
 import ai.djl.translate.TranslateException;
 import dev.transformerlambda.data.LabelledDataset;
 import dev.transformerlambda.data.LabelledText;
@@ -42,11 +44,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.Collectors;
 
 /**
  * Trains a {@link TransformerClassifier} from labelled text and writes its artifact: learns the
@@ -102,9 +106,10 @@ public final class ClassifierTrainer {
         List<String> labels = labelsOf(train, evaluation);
         long started = System.nanoTime();
         Engine.getInstance().setRandomSeed((int) options.seed());
-        Device device = Engine.getInstance().defaultDevice();
-        log.printf("training %s on %s (%d GPUs found): %d examples %s, evaluating on %d%n", options.name(), device,
-                Engine.getInstance().getGpuCount(), train.size(), train.labelCounts(), evaluation.size());
+        Device[] devices = Engine.getInstance().getDevices();
+        log.printf("training %s on %s (%d GPUs found): %d examples %s, evaluating on %d%n", options.name(),
+                Arrays.toString(devices), Engine.getInstance().getGpuCount(), train.size(), train.labelCounts(),
+                evaluation.size());
 
         // Written beside the destination and moved into place at the end, so a crash never
         // leaves a half-written artifact under the final name.
@@ -123,7 +128,7 @@ public final class ClassifierTrainer {
             TransformerClassifier block = new TransformerClassifier(config);
             Fit fit;
             try (HuggingFaceTokenizer tokenizer = ModelArtifact.openTokenizer(tokenizerFile, config.maxLength());
-                    Model model = Model.newInstance(options.name(), device)) {
+                    Model model = Model.newInstance(options.name(), devices[0])) {
                 model.setBlock(block);
                 TokenizedBatches batches = new TokenizedBatches(tokenizer, train.examples(), labels,
                         vocabulary.indexOf(WordPieceTrainer.PAD), vocabulary.indexOf(WordPieceTrainer.UNK),
@@ -133,7 +138,7 @@ public final class ClassifierTrainer {
             ModelArtifact.delete(staging.resolve(".resume"));
             double seconds = (System.nanoTime() - started) / 1e9;
             ArtifactManifest manifest = ModelArtifact.writeManifest(
-                    staging, manifest(config, labels, train, evaluation, fit, seconds, device, staging));
+                    staging, manifest(config, labels, train, evaluation, fit, seconds, devices, staging));
             Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
             log.printf("wrote %s (version %s, epoch %d, accuracy %.4f, macro-F1 %.4f) in %s%n", output,
                     manifest.version(), fit.bestEpoch(), manifest.metrics().accuracy(), manifest.metrics().macroF1(),
@@ -167,12 +172,13 @@ public final class ClassifierTrainer {
     }
 
     private ArtifactManifest manifest(ModelConfig config, List<String> labels, LabelledDataset train,
-            LabelledDataset evaluation, Fit fit, double seconds, Device device, Path staging) throws IOException {
+            LabelledDataset evaluation, Fit fit, double seconds, Device[] devices, Path staging) throws IOException {
         Instant now = Instant.now();
         TrainingSummary training = new TrainingSummary(train.source(), train.sha256(), evaluation.source(),
                 evaluation.sha256(), train.size(), evaluation.size(), fit.epochs(), fit.bestEpoch(),
                 options.batchSize(), options.learningRate(), options.weightDecay(), options.warmupFraction(),
-                options.tokenDropout(), options.patience(), options.seed(), seconds, device.toString());
+                options.tokenDropout(), options.patience(), options.seed(), seconds,
+                Arrays.stream(devices).map(Device::toString).collect(Collectors.joining(",")));
         String version = VERSION_TIME.format(now) + "-" + ModelArtifact.shortHash(staging.resolve(ModelArtifact.WEIGHTS));
         return new ArtifactManifest(options.name(), version, now.toString(), ArtifactManifest.FORMAT,
                 ArtifactManifest.ARCHITECTURE, config, config.maxLength(), labels, ModelArtifact.TOKENIZER,
@@ -207,7 +213,7 @@ public final class ClassifierTrainer {
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optOptimizer(optimizer)
                 .optInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT)
-                .optDevices(new Device[] {model.getNDManager().getDevice()});
+                .optDevices(Engine.getInstance().getDevices());
         TransformerClassifier block = (TransformerClassifier) model.getBlock();
 
         Random random = new Random(options.seed());
@@ -311,16 +317,25 @@ public final class ClassifierTrainer {
         }
     }
 
+    /**
+     * One optimiser step, data parallel: each device takes a slice of the batch, the gradients of
+     * the slices add up (each slice's loss weighted by its share), and the trainer steps once.
+     * With one device this is an ordinary step.
+     */
     private static float trainStep(Trainer trainer, TokenizedBatches.Batch batch) {
         try (NDManager manager = trainer.getManager().newSubManager()) {
             NDList inputs = new NDList(manager.create(batch.ids()), manager.create(batch.mask()));
             NDList labels = new NDList(manager.create(batch.labels()));
-            float loss;
+            Batch whole = new Batch(manager, inputs, labels, batch.size(), Batchifier.STACK, Batchifier.STACK, 0, 0);
+            float loss = 0;
             try (GradientCollector collector = trainer.newGradientCollector()) {
-                NDList logits = trainer.forward(inputs, labels);
-                NDArray lossValue = trainer.getLoss().evaluate(labels, logits);
-                collector.backward(lossValue);
-                loss = lossValue.getFloat();
+                for (Batch slice : whole.split(trainer.getDevices(), false)) {
+                    NDList logits = trainer.forward(slice.getData(), slice.getLabels());
+                    NDArray sliceLoss = trainer.getLoss().evaluate(slice.getLabels(), logits);
+                    float share = (float) slice.getSize() / batch.size();
+                    collector.backward(share == 1f ? sliceLoss : sliceLoss.mul(share));
+                    loss += sliceLoss.getFloat() * share;
+                }
             }
             trainer.step();
             return loss;
@@ -335,5 +350,4 @@ public final class ClassifierTrainer {
         versions.put("java", System.getProperty("java.version"));
         return versions;
     }
-
 }
