@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.transformerlambda.cli.Main;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
@@ -16,6 +17,8 @@ import dev.transformerlambda.training.TinyModels;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,6 +37,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
@@ -154,6 +158,37 @@ class LiveSwapIT {
             RegistryTestResource.server().restart();
         }
         awaitLastCheck("unchanged");
+    }
+
+    @Test
+    @Order(4)
+    void aModelTrainedFromS3DataIntoTheRegistryIsServedWithNoStepByHand() throws Exception {
+        for (String name : List.of("sentiment-train.tsv", "sentiment-dev.tsv")) {
+            RegistryTestResource.s3().putObject(PutObjectRequest.builder().bucket("models").key("data/" + name).build(),
+                    RequestBody.fromFile(Path.of(LiveSwapIT.class.getResource("/fixtures/" + name).toURI())));
+        }
+        StringWriter out = new StringWriter();
+        CommandLine train = Main.commandLine();
+        train.setOut(new PrintWriter(out, true));
+        train.setErr(new PrintWriter(out, true));
+
+        int exit = train.execute("train", "--name", "sst2", "--data", "s3://models/data/sentiment-train.tsv",
+                "--eval-data", "s3://models/data/sentiment-dev.tsv", "--publish", RegistryTestResource.REGISTRY.toString(),
+                "--promote-if-better", "--promotion-margin", "1", "--s3-endpoint",
+                RegistryTestResource.server().endpoint().toString(), "--layers", "1", "--width", "32", "--heads", "2",
+                "--ffn-size", "64", "--max-length", "32", "--vocabulary-size", "300", "--epochs", "3",
+                "--batch-size", "16", "--learning-rate", "0.003", "--seed", "99");
+
+        assertEquals(0, exit, out.toString());
+        String trained = RegistryTestResource.registry().current().orElseThrow().pointer().version();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String served = null;
+        while (System.nanoTime() < deadline && !trained.equals(served)) {
+            served = given().contentType(ContentType.JSON).body("{\"text\": \"a wonderful film\"}")
+                    .when().post("/predict").then().statusCode(200).extract().path("model.version");
+            Thread.sleep(100);
+        }
+        assertEquals(trained, served);
     }
 
     private void awaitLastCheck(String result) throws InterruptedException {
