@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
@@ -269,10 +268,5 @@ public final class ModelRegistry {
             }
             throw new RegistryException(uri + "/" + RegistryUri.POINTER + " is not valid JSON: " + e.getMessage(), e);
         }
-    }
-
-    /** True if {@code e} means S3 could not be reached at all, rather than that it refused. */
-    public static boolean isUnreachable(Exception e) {
-        return e instanceof SdkClientException;
     }
 }
