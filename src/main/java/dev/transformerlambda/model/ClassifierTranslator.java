@@ -36,7 +36,7 @@ public class ClassifierTranslator implements NoBatchifyTranslator<List<String>, 
     }
 
     /** Token ids and attention mask, both (B, T) int64, for {@code texts}. */
-    public static NDList encode(NDManager manager, HuggingFaceTokenizer tokenizer, List<String> texts) {
+    private static NDList encode(NDManager manager, HuggingFaceTokenizer tokenizer, List<String> texts) {
         Encoding[] encodings = tokenizer.batchEncode(texts);
         long[][] ids = new long[encodings.length][];
         long[][] mask = new long[encodings.length][];

@@ -67,7 +67,6 @@ public final class ClassifierTrainer {
     private final PrintWriter log;
     private final boolean terminal;
     private final CheckpointStore checkpoints;
-    private String fingerprint;
 
     /**
      * @param log where progress goes
@@ -133,7 +132,9 @@ public final class ClassifierTrainer {
                 TokenizedBatches batches = new TokenizedBatches(tokenizer, train.examples(), labels,
                         vocabulary.indexOf(WordPieceTrainer.PAD), vocabulary.indexOf(WordPieceTrainer.UNK),
                         options.tokenDropout());
-                fit = fit(model, tokenizer, batches, labels, evaluation, staging, resume(staging, train, evaluation));
+                String fingerprint = TrainingCheckpoint.fingerprint(options, train.sha256(), evaluation.sha256());
+                fit = fit(model, tokenizer, batches, labels, evaluation, staging, fingerprint,
+                        resume(staging, fingerprint));
             }
             ModelArtifact.delete(staging.resolve(".resume"));
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -149,8 +150,7 @@ public final class ClassifierTrainer {
         }
     }
 
-    private Resume resume(Path staging, LabelledDataset train, LabelledDataset evaluation) throws IOException {
-        fingerprint = TrainingCheckpoint.fingerprint(options, train.sha256(), evaluation.sha256());
+    private Resume resume(Path staging, String fingerprint) throws IOException {
         if (checkpoints == null) {
             return null;
         }
@@ -193,7 +193,8 @@ public final class ClassifierTrainer {
     }
 
     private Fit fit(Model model, HuggingFaceTokenizer tokenizer, TokenizedBatches batches, List<String> labels,
-            LabelledDataset evaluation, Path staging, Resume resume) throws IOException, TranslateException {
+            LabelledDataset evaluation, Path staging, String fingerprint, Resume resume)
+            throws IOException, TranslateException {
         int stepsPerEpoch = batches.batchesPerEpoch(options.batchSize());
         int totalSteps = stepsPerEpoch * options.epochs();
         int warmupSteps = Math.round(totalSteps * options.warmupFraction());

@@ -37,7 +37,10 @@ public final class PromotionGate {
     /** Compares the artifact in {@code candidate} with the registry's current version. */
     public Promotion decide(Path candidate, LabelledDataset evaluation) throws IOException, TranslateException {
         ArtifactManifest manifest = ModelArtifact.verify(candidate);
-        double accuracy = accuracy(candidate, evaluation);
+        // Training already scored the candidate on its evaluation data; score again only on other data.
+        double accuracy = evaluation.sha256().equals(manifest.training().evaluationDataSha256())
+                ? manifest.metrics().accuracy()
+                : accuracy(candidate, evaluation);
         Optional<PointerRead> current = registry.current();
         if (current.isEmpty()) {
             return new Promotion("first-version", "nothing is served yet", evaluation.source(), accuracy, null, null,

@@ -1,5 +1,6 @@
 package dev.transformerlambda.aws;
 
+import dev.transformerlambda.model.ModelArtifact;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -83,11 +83,7 @@ public final class LocalS3Server implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stop();
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        ModelArtifact.delete(root);
         Files.deleteIfExists(log);
     }
 

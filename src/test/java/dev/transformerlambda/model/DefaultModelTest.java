@@ -8,9 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The committed default model is intact and answers like a sentiment classifier. */
-class DefaultModelTest {
+public class DefaultModelTest {
 
-    static final Path DEFAULT_MODEL = Path.of("src/main/models/sst2");
+    public static final Path DEFAULT_MODEL = Path.of("src/main/models/sst2");
 
     @Test
     void verifiesLoadsAndSeparatesClearlyPositiveFromClearlyNegativeText() throws Exception {

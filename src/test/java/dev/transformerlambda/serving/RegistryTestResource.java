@@ -1,6 +1,7 @@
 package dev.transformerlambda.serving;
 
 import dev.transformerlambda.aws.LocalS3Server;
+import dev.transformerlambda.model.DefaultModelTest;
 import dev.transformerlambda.registry.ModelRegistry;
 import dev.transformerlambda.registry.RegistryUri;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -18,7 +19,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 public class RegistryTestResource implements QuarkusTestResourceLifecycleManager {
 
     public static final RegistryUri REGISTRY = RegistryUri.parse("s3://models/registry/sst2");
-    public static final Path DEFAULT_MODEL = Path.of("src/main/models/sst2");
+    public static final Path DEFAULT_MODEL = DefaultModelTest.DEFAULT_MODEL;
 
     private static LocalS3Server server;
     private static S3Client s3;
