@@ -1,5 +1,7 @@
 package dev.transformerlambda.serving;
 
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.translate.TranslateException;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.InvalidArtifactException;
@@ -141,8 +143,17 @@ public class ModelService {
 
     /** Runs under {@link #checking}. */
     private void check() {
-        Duration wait = current.get() == null ? COLD_RETRY : config.reloadInterval();
-        nextCheckNanos = System.nanoTime() + wait.toNanos();
+        try {
+            checkOnce();
+        } finally {
+            // Counted from the end of this check: a cold load does not eat into the first interval.
+            Duration wait = current.get() == null ? COLD_RETRY : config.reloadInterval();
+            nextCheckNanos = System.nanoTime() + wait.toNanos();
+        }
+    }
+
+    /** Runs under {@link #checking}. */
+    private void checkOnce() {
         if (registry.isEmpty()) {
             if (current.get() == null) {
                 loadLocal(Path.of(config.modelUri()));
@@ -165,8 +176,9 @@ public class ModelService {
             version = pointer.get().pointer().version();
             refused = null;
             if (serving == null || !serving.manifest().version().equals(version)) {
+                long start = System.nanoTime();
                 Path artifact = registry.get().download(version, config.cacheDir());
-                swapIn(load(artifact, registry.get().uri() + "/" + version));
+                swapIn(load(artifact, registry.get().uri() + "/" + version, System.nanoTime() - start));
                 lastCheck = ReloadCheck.loaded(version);
             } else {
                 lastCheck = ReloadCheck.unchanged(version);
@@ -194,7 +206,7 @@ public class ModelService {
 
     private void loadLocal(Path dir) {
         try {
-            swapIn(load(dir, dir.toAbsolutePath().toString()));
+            swapIn(load(dir, dir.toAbsolutePath().toString(), 0));
             lastCheck = ReloadCheck.notWatched();
         } catch (Exception e) {
             lastCheck = ReloadCheck.failed(null, e);
@@ -202,9 +214,15 @@ public class ModelService {
         }
     }
 
-    private static LoadedModel load(Path artifact, String source) throws IOException, TranslateException {
+    /** Loads and warms up the artifact in {@code artifact}; logs how long each part took. */
+    private LoadedModel load(Path artifact, String source, long downloadNanos)
+            throws IOException, TranslateException {
         long start = System.nanoTime();
+        EnginePreload.await();
+        useThreads(Engine.getEngine("PyTorch"));
+        long engineReady = System.nanoTime();
         TextClassifier classifier = ModelArtifact.load(artifact);
+        long loaded = System.nanoTime();
         LoadedModel model = new LoadedModel(classifier, source);
         try {
             model.predict(WARM_UP);
@@ -212,9 +230,36 @@ public class ModelService {
             model.release();
             throw e;
         }
-        LOG.infof("loaded %s %s from %s in %d ms", classifier.manifest().name(), classifier.manifest().version(),
-                source, (System.nanoTime() - start) / 1_000_000);
+        long warm = System.nanoTime();
+        LOG.infof("loaded %s %s from %s in %d ms: download %d ms, waited for libtorch %d ms, verify and load %d ms,"
+                + " warm-up %d ms%s", classifier.manifest().name(), classifier.manifest().version(), source,
+                millis(warm - start + downloadNanos), millis(downloadNanos), millis(engineReady - start),
+                millis(loaded - engineReady), millis(warm - loaded),
+                EnginePreload.loadMillis() < 0 ? "" : " (libtorch loaded in " + EnginePreload.loadMillis()
+                        + " ms beside Quarkus' start)");
         return model;
+    }
+
+    /**
+     * Sets libtorch's thread pools from the configuration. The inter-op pool can only be sized
+     * before its first use, so a second application in the same JVM (tests) keeps the first's.
+     */
+    private void useThreads(Engine engine) {
+        ServingConfig.Threads threads = config.threads();
+        if (JniUtils.getNumThreads() != threads.intraOp()) {
+            JniUtils.setNumThreads(threads.intraOp());
+        }
+        if (JniUtils.getNumInteropThreads() != threads.interOp()) {
+            try {
+                JniUtils.setNumInteropThreads(threads.interOp());
+            } catch (RuntimeException e) {
+                LOG.warnf("keeping %d inter-op threads of %s: %s", JniUtils.getNumInteropThreads(), engine, e);
+            }
+        }
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
     }
 
     private void swapIn(LoadedModel model) {

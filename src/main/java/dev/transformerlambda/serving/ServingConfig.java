@@ -31,6 +31,9 @@ public interface ServingConfig {
     /** Request limits; over them a request gets 413. */
     Limits limits();
 
+    /** libtorch's thread pools, fitted to the function's CPU share rather than to the cores it sees. */
+    Threads threads();
+
     /** S3 access. */
     interface S3 {
         /** An S3-compatible endpoint instead of AWS's, for a local server. */
@@ -42,6 +45,20 @@ public interface ServingConfig {
 
         /** The region; by default the SDK's chain ({@code AWS_REGION} in Lambda). */
         Optional<String> region();
+    }
+
+    /**
+     * libtorch threads. Lambda gives a function about one vCPU per 1,769 MB of memory but shows it
+     * more cores than that; threads beyond the share only wait for each other.
+     */
+    interface Threads {
+        /** Threads one operator may split its work over. */
+        @WithDefault("1")
+        int intraOp();
+
+        /** Operators run at once; a forward pass of this model has nothing to run side by side. */
+        @WithDefault("1")
+        int interOp();
     }
 
     /** Request limits. */
