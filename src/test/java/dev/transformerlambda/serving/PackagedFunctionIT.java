@@ -1,0 +1,106 @@
+package dev.transformerlambda.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.transformerlambda.aws.LocalS3Server;
+import dev.transformerlambda.model.ModelArtifact;
+import dev.transformerlambda.registry.ModelRegistry;
+import dev.transformerlambda.registry.RegistryUri;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The packaged function as its container image runs it: Quarkus' function.zip laid out by
+ * scripts/assemble-function, started by its bootstrap (Lambda's Runtime Interface Client and
+ * {@link FunctionHandler}), fed API Gateway events through the Runtime API, the model in S3.
+ */
+class PackagedFunctionIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path DEFAULT_MODEL = Path.of("src/main/models/sst2");
+
+    private static LocalS3Server s3;
+    private static Path work;
+    private static PackagedFunction function;
+    private static Duration init;
+
+    @BeforeAll
+    static void startTheFunction() throws Exception {
+        work = Files.createTempDirectory("packaged-function-");
+        Path layout = work.resolve("function");
+        Process assemble = new ProcessBuilder("scripts/assemble-function", "--no-archive", layout.toString())
+                .redirectErrorStream(true).redirectOutput(work.resolve("assemble.log").toFile()).start();
+        assertTrue(assemble.waitFor(5, TimeUnit.MINUTES) && assemble.exitValue() == 0,
+                () -> "scripts/assemble-function failed: " + read(work.resolve("assemble.log")));
+
+        s3 = LocalS3Server.start("models");
+        RegistryUri uri = RegistryUri.parse("s3://models/packaged/sst2");
+        try (S3Client client = s3.client()) {
+            ModelRegistry registry = new ModelRegistry(client, uri);
+            registry.promote(registry.publish(DEFAULT_MODEL));
+        }
+        function = PackagedFunction.start(layout, Map.of(
+                "CLASSIFIER_MODEL_URI", uri.toString(),
+                "CLASSIFIER_S3_ENDPOINT_OVERRIDE", s3.endpoint().toString(),
+                "CLASSIFIER_S3_PATH_STYLE", "true",
+                "CLASSIFIER_CACHE_DIR", work.resolve("cache").toString()), work.resolve("function.log"));
+        init = function.awaitInit(Duration.ofMinutes(2));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (function != null) {
+            function.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        ModelArtifact.delete(work);
+    }
+
+    @Test
+    void loadsTheModelDuringInitWithLibtorchLoadedBesideQuarkus() throws Exception {
+        String log = function.log();
+        assertTrue(log.contains("loaded sst2 " + ModelArtifact.verify(DEFAULT_MODEL).version()), log);
+        assertTrue(log.contains("beside Quarkus' start"), "libtorch was preloaded: " + log);
+        assertTrue(init.toMillis() > 0);
+    }
+
+    @Test
+    void answersAnApiGatewayEventWithPredictions() throws Exception {
+        JsonNode response = JSON.readTree(function.invoke(Files.readString(Path.of("events/predict-many.json"))));
+        assertEquals(200, response.get("statusCode").asInt(), response.toString());
+        JsonNode body = JSON.readTree(response.get("body").asText());
+        assertEquals("sst2", body.at("/model/name").asText());
+        assertTrue(body.get("predictions").size() > 1, body.toString());
+        for (JsonNode prediction : body.get("predictions")) {
+            assertTrue(prediction.get("label").asText().matches("negative|positive"), prediction.toString());
+        }
+    }
+
+    @Test
+    void answersAMalformedRequestWith400() throws Exception {
+        JsonNode response = JSON.readTree(function.invoke(Files.readString(Path.of("events/bad-request.json"))));
+        assertEquals(400, response.get("statusCode").asInt(), response.toString());
+        assertEquals("invalid_request", JSON.readTree(response.get("body").asText()).get("error").asText());
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+}
