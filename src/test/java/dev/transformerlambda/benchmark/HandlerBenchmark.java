@@ -71,7 +71,7 @@ final class HandlerBenchmark {
     }
 
     /**
-     * Resident memory (MiB) after the 10th and after the last of {@code swaps} model swaps,
+     * Resident memory (MiB) after the 10th (or last, if fewer) and after the last of {@code swaps} model swaps,
      * alternating two versions; the function must run with a reload interval of zero.
      */
     double[] residentOverSwaps(ModelRegistry registry, List<String> versions, int swaps, String text)
@@ -85,7 +85,7 @@ final class HandlerBenchmark {
             if (!version.equals(served)) {
                 throw new IllegalStateException("swap " + swap + ": " + served + " answered, not " + version);
             }
-            if (swap == 10) {
+            if (swap == Math.min(10, swaps)) {
                 afterTen = function.residentMiB();
             }
         }

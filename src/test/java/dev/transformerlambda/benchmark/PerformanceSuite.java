@@ -93,10 +93,13 @@ public final class PerformanceSuite implements Callable<Integer> {
         List<String> typical = Texts.sentences(BATCH_SIZES.get(BATCH_SIZES.size() - 1), 20);
         Table table = new Table();
 
+        String typicalText = texts.get("typical (20 words)");
+        // The model cache, the functions' logs and the second version's copy; deleted at the end.
+        Path work = Files.createTempDirectory("benchmark-");
         try (LocalS3Server s3 = LocalS3Server.start("models"); S3Client client = s3.client()) {
             ModelRegistry registry = new ModelRegistry(client, RegistryUri.parse("s3://models/benchmark/" + manifest.name()));
             String first = registry.publish(model);
-            String second = registry.publish(copyAsNewVersion(model, manifest.version() + "-b"));
+            String second = registry.publish(copyAsNewVersion(model, manifest.version() + "-b", work.resolve("second")));
             registry.promote(first);
             Map<String, String> settings = new HashMap<>(Map.of(
                     "CLASSIFIER_MODEL_URI", registry.uri().toString(),
@@ -105,13 +108,12 @@ public final class PerformanceSuite implements Callable<Integer> {
                     "CLASSIFIER_THREADS_INTRA_OP", Integer.toString(threads)));
 
             System.err.printf("cold starts (%d)%n", coldStarts);
-            ColdStarts.Result cold = ColdStarts.measure(function, settings, events.predict(List.of(texts.get("typical (20 words)"))), coldStarts);
+            ColdStarts.Result cold = ColdStarts.measure(function, settings, events.predict(List.of(typicalText)), coldStarts);
             table.coldStart(cold);
 
             System.err.println("warm handler: latency, throughput, memory");
-            Path cache = Files.createTempDirectory("benchmark-cache-");
-            settings.put("CLASSIFIER_CACHE_DIR", cache.toString());
-            try (PackagedFunction warm = PackagedFunction.start(function, settings, cache.resolveSibling(cache.getFileName() + ".log"))) {
+            settings.put("CLASSIFIER_CACHE_DIR", work.resolve("cache").toString());
+            try (PackagedFunction warm = PackagedFunction.start(function, settings, work.resolve("warm.log"))) {
                 warm.awaitInit(Duration.ofMinutes(2));
                 HandlerBenchmark handler = new HandlerBenchmark(warm, events);
                 table.handlerLatency(handler.latency(texts, requests));
@@ -122,12 +124,14 @@ public final class PerformanceSuite implements Callable<Integer> {
             }
             System.err.printf("memory over %d model swaps%n", swaps);
             settings.put("CLASSIFIER_RELOAD_INTERVAL", "0s");
-            try (PackagedFunction swapping = PackagedFunction.start(function, settings, cache.resolveSibling(cache.getFileName() + "-swaps.log"))) {
+            try (PackagedFunction swapping = PackagedFunction.start(function, settings, work.resolve("swaps.log"))) {
                 swapping.awaitInit(Duration.ofMinutes(2));
                 HandlerBenchmark handler = new HandlerBenchmark(swapping, events);
                 table.residentOverSwaps(swaps, handler.residentOverSwaps(registry, List.of(first, second), swaps,
-                        texts.get("typical (20 words)")));
+                        typicalText));
             }
+        } finally {
+            ModelArtifact.delete(work);
         }
 
         System.err.println("bare DJL forward pass in this JVM");
@@ -172,8 +176,8 @@ public final class PerformanceSuite implements Callable<Integer> {
     }
 
     /** A copy of {@code artifact} published as another version: the same files, another name. */
-    private static Path copyAsNewVersion(Path artifact, String version) throws Exception {
-        Path copy = Files.createTempDirectory("benchmark-model-");
+    private static Path copyAsNewVersion(Path artifact, String version, Path copy) throws Exception {
+        Files.createDirectories(copy);
         try (var files = Files.list(artifact)) {
             for (Path file : files.toList()) {
                 Files.copy(file, copy.resolve(file.getFileName()));

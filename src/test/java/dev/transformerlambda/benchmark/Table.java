@@ -110,7 +110,7 @@ final class Table {
     }
 
     void residentOverSwaps(int swaps, double[] afterTenAfterAll) {
-        row(String.format("resident memory over %d model swaps (after 10 → after %d)", swaps, swaps),
+        row(String.format("resident memory over %d model swaps (after %d → after %d)", swaps, Math.min(10, swaps), swaps),
                 String.format("%.0f → %.0f MiB", afterTenAfterAll[0], afterTenAfterAll[1]), "", "", "", "", "", "flat");
     }
 
