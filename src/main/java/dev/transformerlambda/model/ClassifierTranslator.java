@@ -35,9 +35,12 @@ public class ClassifierTranslator implements NoBatchifyTranslator<List<String>, 
         return encode(ctx.getNDManager(), tokenizer, texts);
     }
 
-    /** Token ids and attention mask, both (B, T) int64, for {@code texts}. */
     private static NDList encode(NDManager manager, HuggingFaceTokenizer tokenizer, List<String> texts) {
-        Encoding[] encodings = tokenizer.batchEncode(texts);
+        return toArrays(manager, tokenizer.batchEncode(texts));
+    }
+
+    /** Token ids and attention mask, both (B, T) int64, of texts already tokenized. */
+    public static NDList toArrays(NDManager manager, Encoding[] encodings) {
         long[][] ids = new long[encodings.length][];
         long[][] mask = new long[encodings.length][];
         for (int i = 0; i < encodings.length; i++) {

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.transformerlambda.model.ArtifactManifest;
+import dev.transformerlambda.model.ClassifierTranslator;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
@@ -60,16 +61,10 @@ final class ForwardBenchmark implements AutoCloseable {
     /** The bare forward pass: tensors from token ids, forward, softmax, back to Java floats. */
     Timings forward(List<String> texts, int warmUp, int repeats) throws Exception {
         Encoding[] encodings = tokenizer.batchEncode(texts);
-        long[][] ids = new long[encodings.length][];
-        long[][] mask = new long[encodings.length][];
-        for (int i = 0; i < encodings.length; i++) {
-            ids[i] = encodings[i].getIds();
-            mask[i] = encodings[i].getAttentionMask();
-        }
         ParameterStore parameters = new ParameterStore(bare.getNDManager(), false);
         return Timings.measure(warmUp, repeats, () -> {
             try (NDManager manager = bare.getNDManager().newSubManager()) {
-                NDList input = new NDList(manager.create(ids), manager.create(mask));
+                NDList input = ClassifierTranslator.toArrays(manager, encodings);
                 bare.getBlock().forward(parameters, input, false).head().softmax(-1).toFloatArray();
             }
         });
