@@ -1,5 +1,6 @@
 package dev.transformerlambda.data;
 
+import dev.transformerlambda.digest.Sha256;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -17,11 +18,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -66,7 +64,7 @@ public final class DatasetReader {
             case CSV -> readDelimited(content, ',', rows);
             case JSONL -> readJsonLines(content, rows);
         }
-        return new LabelledDataset(source, sha256(bytes), rows.finish());
+        return new LabelledDataset(source, Sha256.of(bytes), rows.finish());
     }
 
     private static void readDelimited(String content, char separator, Collector rows)
@@ -171,14 +169,6 @@ public final class DatasetReader {
             }
         }
         throw new MalformedDataException(source, List.of(new Problem(line, "not valid UTF-8")));
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 
     /** Accepts good rows and remembers bad ones, so one read reports them all. */

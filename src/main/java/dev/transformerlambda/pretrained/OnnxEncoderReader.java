@@ -1,5 +1,7 @@
 package dev.transformerlambda.pretrained;
 
+import dev.transformerlambda.digest.Sha256;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.transformerlambda.digest.Sha256;
 import dev.transformerlambda.evaluation.ClassificationMetrics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,9 +13,6 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +55,7 @@ record TrainingCheckpoint(String fingerprint, int epoch, int stepsDone, int best
         Files.write(dir.resolve(RANDOM), bytes.toByteArray());
         Map<String, String> hashes = new LinkedHashMap<>();
         for (String file : FILES.subList(1, FILES.size())) {
-            hashes.put(file, sha256(Files.readAllBytes(dir.resolve(file))));
+            hashes.put(file, Sha256.of(Files.readAllBytes(dir.resolve(file))));
         }
         TrainingCheckpoint complete = new TrainingCheckpoint(withoutHashes.fingerprint(), withoutHashes.epoch(),
                 withoutHashes.stepsDone(), withoutHashes.bestEpoch(), withoutHashes.best(), withoutHashes.history(),
@@ -87,7 +85,7 @@ record TrainingCheckpoint(String fingerprint, int epoch, int stepsDone, int best
         for (String file : FILES.subList(1, FILES.size())) {
             Path path = dir.resolve(file);
             String expected = checkpoint.sha256() == null ? null : checkpoint.sha256().get(file);
-            if (expected == null || !Files.isRegularFile(path) || !expected.equals(sha256(Files.readAllBytes(path)))) {
+            if (expected == null || !Files.isRegularFile(path) || !expected.equals(Sha256.of(Files.readAllBytes(path)))) {
                 throw new IOException("the checkpoint in " + dir + " is corrupt: " + file
                         + " is missing or does not match its sha256; delete it to start over");
             }
@@ -108,14 +106,6 @@ record TrainingCheckpoint(String fingerprint, int epoch, int stepsDone, int best
     }
 
     static String fingerprint(TrainingOptions options, String trainSha256, String evaluationSha256) {
-        return sha256((options + "|" + trainSha256 + "|" + evaluationSha256).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return Sha256.of(options + "|" + trainSha256 + "|" + evaluationSha256);
     }
 }
