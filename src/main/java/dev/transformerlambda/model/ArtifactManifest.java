@@ -13,14 +13,17 @@ import java.util.Map;
  * @param version sorts by time, for example {@code 20261128T120000Z-1a2b3c}
  * @param created ISO-8601 instant the artifact was written
  * @param format the artifact format, {@link #FORMAT}
- * @param architecture {@link #ARCHITECTURE}
+ * @param architecture the encoder family, {@link EncoderFamily#architecture()}
  * @param hyperparameters the block's shape
  * @param maxSequenceLength longest token sequence, special tokens included
  * @param labels labels in index order
  * @param tokenizer the tokenizer file, Hugging Face format
  * @param weights the DJL parameter file of the block
  * @param training what it was trained on and how
- * @param metrics scores on the evaluation set
+ * @param metrics scores on the evaluation set, scored once after training and never used to choose
+ *     anything; the validation split's scores when training was given no evaluation set
+ * @param validationMetrics scores of the kept epoch on the validation data it was chosen on
+ * @param lineage the pretrained encoder a model was fine-tuned from; null when trained from scratch
  * @param engine library versions that wrote it
  * @param promotion the promotion gate's decision, when training was asked to promote if better
  * @param files every file but the manifest, with size and sha256
@@ -38,12 +41,29 @@ public record ArtifactManifest(
         String weights,
         TrainingSummary training,
         ClassificationMetrics metrics,
+        ClassificationMetrics validationMetrics,
+        Lineage lineage,
         Map<String, String> engine,
         Promotion promotion,
         List<ArtifactFile> files) {
 
     public static final String FORMAT = "transformer-lambda/1";
-    public static final String ARCHITECTURE = "transformer-encoder-classifier";
+
+    /**
+     * Where a model's knowledge came from besides its training data.
+     *
+     * @param pretrained the checkpoint it was fine-tuned from
+     */
+    public record Lineage(Source pretrained) {}
+
+    /**
+     * A model or checkpoint another one was made from.
+     *
+     * @param name its short name ({@code minilm}) or location
+     * @param origin where its weights come from, in words
+     * @param sha256 the sha256 of its weights file
+     */
+    public record Source(String name, String origin, String sha256) {}
 
     /** One file of the artifact. */
     public record ArtifactFile(String path, long size, String sha256) {}
@@ -58,9 +78,11 @@ public record ArtifactManifest(
      * @param trainExamples examples trained on
      * @param evaluationExamples examples evaluated on
      * @param epochs epochs run
-     * @param bestEpoch the epoch whose weights were kept (best evaluation accuracy)
+     * @param bestEpoch the epoch whose weights were kept (best validation accuracy)
      * @param batchSize texts per step
      * @param learningRate the peak learning rate
+     * @param headLearningRate the classification head's peak learning rate
+     * @param maxGradNorm gradients were clipped to this global norm; 0 for none
      * @param weightDecay AdamW's decoupled weight decay
      * @param warmupFraction share of steps spent warming the learning rate up
      * @param tokenDropout chance a training token was replaced by {@code [UNK]}
@@ -74,12 +96,17 @@ public record ArtifactManifest(
             String dataSha256,
             String evaluationData,
             String evaluationDataSha256,
+            String validationData,
+            String validationDataSha256,
             int trainExamples,
             int evaluationExamples,
+            int validationExamples,
             int epochs,
             int bestEpoch,
             int batchSize,
             float learningRate,
+            float headLearningRate,
+            float maxGradNorm,
             float weightDecay,
             float warmupFraction,
             float tokenDropout,
@@ -111,13 +138,14 @@ public record ArtifactManifest(
     /** A copy of this manifest listing {@code newFiles}. */
     public ArtifactManifest withFiles(List<ArtifactFile> newFiles) {
         return new ArtifactManifest(name, version, created, format, architecture, hyperparameters,
-                maxSequenceLength, labels, tokenizer, weights, training, metrics, engine, promotion,
-                List.copyOf(newFiles));
+                maxSequenceLength, labels, tokenizer, weights, training, metrics, validationMetrics, lineage, engine,
+                promotion, List.copyOf(newFiles));
     }
 
     /** A copy of this manifest with the promotion gate's decision. */
     public ArtifactManifest withPromotion(Promotion newPromotion) {
         return new ArtifactManifest(name, version, created, format, architecture, hyperparameters,
-                maxSequenceLength, labels, tokenizer, weights, training, metrics, engine, newPromotion, files);
+                maxSequenceLength, labels, tokenizer, weights, training, metrics, validationMetrics, lineage, engine,
+                newPromotion, files);
     }
 }

@@ -6,26 +6,23 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.transformerlambda.digest.Sha256;
 import dev.transformerlambda.model.ArtifactManifest.ArtifactFile;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,7 +48,7 @@ public final class ModelArtifact {
     private ModelArtifact() {}
 
     /** Writes the block's weights into {@code dir}, replacing what an earlier epoch wrote there. */
-    public static void writeWeights(Path dir, TransformerClassifier block) throws IOException {
+    public static void writeWeights(Path dir, Block block) throws IOException {
         try (DataOutputStream out = new DataOutputStream(
                 new BufferedOutputStream(Files.newOutputStream(dir.resolve(WEIGHTS))))) {
             block.saveParameters(out);
@@ -90,6 +87,14 @@ public final class ModelArtifact {
             throw new InvalidArtifactException(dir + ": unsupported artifact format '" + manifest.format()
                     + "', expected " + ArtifactManifest.FORMAT);
         }
+        if (manifest.hyperparameters() == null) {
+            throw new InvalidArtifactException(dir + ": the manifest has no hyperparameters");
+        }
+        String family = manifest.hyperparameters().family().architecture();
+        if (!family.equals(manifest.architecture())) {
+            throw new InvalidArtifactException(dir + ": the manifest's architecture '" + manifest.architecture()
+                    + "' contradicts its hyperparameters' family (" + family + ")");
+        }
         List<ArtifactFile> files = manifest.files() == null ? List.of() : manifest.files();
         Set<String> listed = Set.copyOf(files.stream().map(ArtifactFile::path).toList());
         for (String required : List.of(manifest.tokenizer(), manifest.weights())) {
@@ -124,7 +129,7 @@ public final class ModelArtifact {
     /** Verifies the artifact in {@code dir} and loads it for inference on the CPU. */
     public static TextClassifier load(Path dir) throws IOException {
         ArtifactManifest manifest = verify(dir);
-        TransformerClassifier block = new TransformerClassifier(manifest.hyperparameters());
+        Block block = manifest.hyperparameters().family().newBlock(manifest.hyperparameters());
         Model model = Model.newInstance(manifest.name());
         try {
             loadWeights(dir, manifest, block, model.getNDManager());
@@ -142,7 +147,7 @@ public final class ModelArtifact {
      * Loads the weights into {@code block}, checking every parameter's shape against the shape the
      * manifest's hyperparameters call for; DJL's loader takes whatever shape the file holds.
      */
-    private static void loadWeights(Path dir, ArtifactManifest manifest, TransformerClassifier block,
+    private static void loadWeights(Path dir, ArtifactManifest manifest, Block block,
             NDManager manager) throws IOException {
         Map<String, Shape> expected;
         try (NDManager scratch = manager.newSubManager()) {
@@ -167,7 +172,7 @@ public final class ModelArtifact {
         }
     }
 
-    private static Map<String, Shape> parameterShapes(TransformerClassifier block) {
+    private static Map<String, Shape> parameterShapes(Block block) {
         Map<String, Shape> shapes = new TreeMap<>();
         block.getParameters().forEach(pair -> shapes.put(pair.getKey(), pair.getValue().getArray().getShape()));
         return shapes;
@@ -203,20 +208,8 @@ public final class ModelArtifact {
     }
 
     private static ArtifactFile describe(Path dir, String name) throws IOException {
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-        long size = 0;
-        try (InputStream in = new DigestInputStream(Files.newInputStream(dir.resolve(name)), sha256)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                size += n;
-            }
-        }
-        return new ArtifactFile(name, size, HexFormat.of().formatHex(sha256.digest()));
+        Path file = dir.resolve(name);
+        return new ArtifactFile(name, Files.size(file), Sha256.of(file));
     }
 
     /** Removes an artifact directory, complete or partial, if it exists. */

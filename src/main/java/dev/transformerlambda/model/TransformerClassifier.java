@@ -30,8 +30,6 @@ import java.util.List;
 public class TransformerClassifier extends AbstractBlock {
 
     private static final byte VERSION = 1;
-    /** Added to attention scores of padding; exp() of it is exactly 0 in float32. */
-    private static final float MASKED_SCORE = -1e9f;
 
     private final ModelConfig config;
     private final Parameter tokenEmbedding;
@@ -76,7 +74,6 @@ public class TransformerClassifier extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray tokenIds = inputs.get(0);
         NDArray realTokens = inputs.get(1).toType(DataType.FLOAT32, false); // (B, T)
-        long batch = tokenIds.getShape().get(0);
         long length = tokenIds.getShape().get(1);
         Device device = tokenIds.getDevice();
 
@@ -88,22 +85,14 @@ public class TransformerClassifier extends AbstractBlock {
                 ps.getValue(positionEmbedding, device, training).get(new NDIndex(":{}", length));
         NDArray hidden = dropout(ps, tokens.add(positions), training);
 
-        NDArray attentionMask = realTokens.sub(1f).mul(-MASKED_SCORE).reshape(batch, 1, 1, length);
+        NDArray attentionMask = PaddingMask.additive(realTokens);
         for (EncoderLayer layer : layers) {
             hidden = layer.forward(ps, new NDList(hidden, attentionMask), training).head();
         }
         hidden = finalNorm.forward(ps, new NDList(hidden), training).head();
 
-        NDArray pooled = pool(hidden, realTokens);
+        NDArray pooled = config.pooling().pool(hidden, realTokens);
         return head.forward(ps, new NDList(dropout(ps, pooled, training)), training);
-    }
-
-    private NDArray pool(NDArray hidden, NDArray realTokens) {
-        if (config.pooling() == Pooling.CLS) {
-            return hidden.get(new NDIndex(":, 0, :"));
-        }
-        NDArray weights = realTokens.expandDims(2); // (B, T, 1)
-        return hidden.mul(weights).sum(new int[] {1}).div(weights.sum(new int[] {1}));
     }
 
     private NDArray dropout(ParameterStore ps, NDArray array, boolean training) {

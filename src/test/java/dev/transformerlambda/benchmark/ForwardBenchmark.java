@@ -8,13 +8,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ClassifierTranslator;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
-import dev.transformerlambda.model.TransformerClassifier;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.nio.file.Files;
@@ -37,7 +37,7 @@ final class ForwardBenchmark implements AutoCloseable {
         classifier = ModelArtifact.load(artifact);
         predictor = classifier.newPredictor();
         ArtifactManifest manifest = ModelArtifact.verify(artifact);
-        TransformerClassifier block = new TransformerClassifier(manifest.hyperparameters());
+        Block block = manifest.hyperparameters().family().newBlock(manifest.hyperparameters());
         bare = Model.newInstance("bare");
         block.initialize(bare.getNDManager(), DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1));
         try (DataInputStream in = new DataInputStream(

@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Model;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.XavierInitializer;
 import dev.transformerlambda.evaluation.ClassificationMetrics;
 import dev.transformerlambda.model.ArtifactManifest.TrainingSummary;
 import java.io.IOException;
@@ -17,6 +22,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ModelArtifactTest {
 
@@ -31,23 +38,41 @@ class ModelArtifactTest {
 
     @BeforeEach
     void writeArtifact() throws Exception {
-        List<String> vocabulary = new WordPieceTrainer(200, 1).learnVocabulary(TEXTS);
-        WordPieceTrainer.writeTokenizerJson(vocabulary, dir.resolve(ModelArtifact.TOKENIZER));
-        config = new ModelConfig(vocabulary.size(), 2, 1, 16, 2, 32, 0.1f, 32, Pooling.MEAN);
-        try (Model model = Model.newInstance("test")) {
-            TransformerClassifier block = TransformerClassifierTest.initialized(model.getNDManager(), config);
-            ModelArtifact.writeWeights(dir, block);
-        }
-        ModelArtifact.writeManifest(dir, manifest(config));
+        config = writeArtifact(dir, EncoderFamily.PRE_LN);
     }
 
-    @Test
-    void loadedModelPredictsExactlyWhatTheSavedBlockPredicted() throws Exception {
+    /** A random model of {@code family} over a vocabulary learned from {@code TEXTS}, in {@code dir}. */
+    private static ModelConfig writeArtifact(Path dir, EncoderFamily family) throws Exception {
+        List<String> vocabulary = new WordPieceTrainer(200, 1).learnVocabulary(TEXTS);
+        WordPieceTrainer.writeTokenizerJson(vocabulary, dir.resolve(ModelArtifact.TOKENIZER));
+        ModelConfig config = family == EncoderFamily.PRE_LN
+                ? ModelConfig.preLn(vocabulary.size(), 2, 1, 16, 2, 32, 0.1f, 32, Pooling.MEAN)
+                : new ModelConfig(vocabulary.size(), 2, 2, 16, 2, 32, 0.1f, 32, Pooling.MEAN, family, 64, 2, 1e-12f);
+        try (Model model = Model.newInstance("test")) {
+            ModelArtifact.writeWeights(dir, initialized(model, config));
+        }
+        ModelArtifact.writeManifest(dir, manifest(config));
+        return config;
+    }
+
+    private static AbstractBlock initialized(Model model, ModelConfig config) {
+        AbstractBlock block = config.family().newBlock(config);
+        block.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
+        block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 8), new Shape(1, 8));
+        return block;
+    }
+
+    @ParameterizedTest
+    @EnumSource(EncoderFamily.class)
+    void loadedModelOfEitherFamilyPredictsExactlyWhatTheSavedBlockPredicted(EncoderFamily family) throws Exception {
+        Path artifact = Files.createDirectory(dir.resolve(family.name()));
+        ModelConfig familyConfig = writeArtifact(artifact, family);
         List<Prediction> before;
         try (Model model = Model.newInstance("in-memory");
-                HuggingFaceTokenizer tokenizer = ModelArtifact.openTokenizer(dir.resolve(ModelArtifact.TOKENIZER), 32)) {
-            TransformerClassifier block = TransformerClassifierTest.initialized(model.getNDManager(), config);
-            try (var in = new java.io.DataInputStream(Files.newInputStream(dir.resolve(ModelArtifact.WEIGHTS)))) {
+                HuggingFaceTokenizer tokenizer =
+                        ModelArtifact.openTokenizer(artifact.resolve(ModelArtifact.TOKENIZER), 32)) {
+            AbstractBlock block = initialized(model, familyConfig);
+            try (var in = new java.io.DataInputStream(Files.newInputStream(artifact.resolve(ModelArtifact.WEIGHTS)))) {
                 block.loadParameters(model.getNDManager(), in);
             }
             model.setBlock(block);
@@ -57,10 +82,26 @@ class ModelArtifactTest {
             }
         }
 
-        try (TextClassifier loaded = ModelArtifact.load(dir)) {
+        try (TextClassifier loaded = ModelArtifact.load(artifact)) {
             assertEquals(before, loaded.predict(TEXTS));
-            assertEquals(manifest(config).version(), loaded.manifest().version());
+            assertEquals(family.architecture(), loaded.manifest().architecture());
+            assertEquals(family, loaded.manifest().hyperparameters().family());
         }
+    }
+
+    @Test
+    void anArchitectureThatContradictsTheHyperparametersIsRefused() throws IOException {
+        ArtifactManifest manifest = ModelArtifact.verify(dir);
+        ArtifactManifest contradicting = new ArtifactManifest(manifest.name(), manifest.version(), manifest.created(),
+                manifest.format(), EncoderFamily.BERT.architecture(), manifest.hyperparameters(),
+                manifest.maxSequenceLength(), manifest.labels(), manifest.tokenizer(), manifest.weights(),
+                manifest.training(), manifest.metrics(), manifest.validationMetrics(), manifest.lineage(),
+                manifest.engine(), manifest.promotion(), List.of());
+        ModelArtifact.writeManifest(dir, contradicting);
+
+        InvalidArtifactException e = assertThrows(InvalidArtifactException.class, () -> ModelArtifact.load(dir));
+
+        assertTrue(e.getMessage().contains("contradicts"), e.getMessage());
     }
 
     @Test
@@ -118,7 +159,7 @@ class ModelArtifactTest {
 
     @Test
     void weightsThatDoNotFitTheArchitectureAreRefused() throws IOException {
-        ModelConfig wider = new ModelConfig(config.vocabularySize(), 2, 1, 32, 2, 32, 0.1f, 32, Pooling.MEAN);
+        ModelConfig wider = ModelConfig.preLn(config.vocabularySize(), 2, 1, 32, 2, 32, 0.1f, 32, Pooling.MEAN);
         ModelArtifact.writeManifest(dir, manifest(wider));
 
         InvalidArtifactException e = assertThrows(InvalidArtifactException.class, () -> ModelArtifact.load(dir));
@@ -140,11 +181,11 @@ class ModelArtifactTest {
 
     private static ArtifactManifest manifest(ModelConfig config) {
         ClassificationMetrics metrics = ClassificationMetrics.of(LABELS, new int[] {0, 1}, new int[] {0, 1});
-        TrainingSummary training = new TrainingSummary("train.tsv", "00", "dev.tsv", "00", 3, 2, 1, 1, 8,
-                1e-3f, 0.01f, 0.1f, 0f, 3, 42, 1.0, "cpu()");
+        TrainingSummary training = new TrainingSummary("train.tsv", "00", "dev.tsv", "00", "given", "00", 3, 2, 2,
+                1, 1, 8, 1e-3f, 1e-3f, 1f, 0.01f, 0.1f, 0f, 3, 42, 1.0, "cpu()");
         return new ArtifactManifest("test", "20261129T000000Z-abcdef", "2026-11-29T00:00:00Z",
-                ArtifactManifest.FORMAT, ArtifactManifest.ARCHITECTURE, config, config.maxLength(), LABELS,
-                ModelArtifact.TOKENIZER, ModelArtifact.WEIGHTS, training, metrics, Map.of("djl", "test"), null,
-                List.of());
+                ArtifactManifest.FORMAT, config.family().architecture(), config, config.maxLength(), LABELS,
+                ModelArtifact.TOKENIZER, ModelArtifact.WEIGHTS, training, metrics, metrics, null,
+                Map.of("djl", "test"), null, List.of());
     }
 }

@@ -66,7 +66,7 @@ class TransformerClassifierTest {
     }
 
     private static ModelConfig config(Pooling pooling) {
-        return new ModelConfig(128, 3, 2, 32, 4, 64, 0.1f, 128, pooling);
+        return ModelConfig.preLn(128, 3, 2, 32, 4, 64, 0.1f, 128, pooling);
     }
 
     static TransformerClassifier initialized(NDManager manager, ModelConfig config) {
