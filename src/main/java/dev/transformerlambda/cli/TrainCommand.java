@@ -2,6 +2,7 @@ package dev.transformerlambda.cli;
 
 import dev.transformerlambda.data.DataSource;
 import dev.transformerlambda.data.LabelledDataset;
+import dev.transformerlambda.data.ValidationSplit;
 import dev.transformerlambda.model.ArtifactManifest.Promotion;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Pooling;
@@ -15,6 +16,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,8 +30,6 @@ import software.amazon.awssdk.services.s3.S3Client;
         description = "Train a classifier and write a model artifact directory.")
 public final class TrainCommand implements Callable<Integer> {
 
-    private static final TrainingOptions DEFAULTS = TrainingOptions.builder().build();
-
     @Spec
     CommandSpec spec;
 
@@ -40,9 +40,25 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Training data: .tsv, .csv (label,text header) or .jsonl, local or on S3.")
     String data;
 
-    @Option(names = "--eval-data", required = true, paramLabel = "PATH|s3://BUCKET/KEY",
-            description = "Evaluation data, used for early stopping, the manifest's metrics and the promotion gate.")
+    @Option(names = "--val-data", paramLabel = "PATH|s3://BUCKET/KEY",
+            description = "Validation data that chooses the epoch and stops training early. Without it,"
+                    + " --val-fraction of the training data is held out (per label, seeded).")
+    String valData;
+
+    @Option(names = "--val-fraction", description = "Share of the training data held out for validation when"
+            + " --val-data is not given (default: ${DEFAULT-VALUE}).")
+    float valFraction = TrainingOptions.builder().build().validationFraction();
+
+    @Option(names = "--eval-data", paramLabel = "PATH|s3://BUCKET/KEY",
+            description = "Evaluation data, scored once after training for the manifest's metrics and the"
+                    + " promotion gate; never used to choose anything.")
     String evalData;
+
+    @Option(names = "--pretrained", paramLabel = "minilm|bge-small|DIR|s3://BUCKET/PREFIX",
+            description = "Fine-tune a pretrained BERT-family encoder instead of training from scratch: a shipped"
+                    + " one by name, or a Hugging Face checkpoint directory (config.json, model.safetensors,"
+                    + " tokenizer.json), local or on S3. Its defaults differ: see --help's values in brackets.")
+    String pretrained;
 
     @Option(names = "--output", description = "The artifact directory to create; must not exist."
             + " Without it, a temporary directory (with --publish).")
@@ -73,59 +89,68 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     S3Options s3Options;
 
-    @Option(names = "--name", description = "Model name (default: ${DEFAULT-VALUE}).")
-    String name = DEFAULTS.name();
+    // Options left out keep the defaults of the kind of run: TrainingOptions.builder() from scratch,
+    // TrainingOptions.fineTuning(...) with --pretrained.
+    @Option(names = "--name", description = "Model name (default: classifier).")
+    String name;
 
-    @Option(names = "--layers", description = "Encoder layers (default: ${DEFAULT-VALUE}).")
-    int layers = DEFAULTS.layers();
+    @Option(names = "--layers", description = "Encoder layers, from scratch (default: 2).")
+    Integer layers;
 
-    @Option(names = "--width", description = "Embedding and hidden size (default: ${DEFAULT-VALUE}).")
-    int width = DEFAULTS.width();
+    @Option(names = "--width", description = "Embedding and hidden size, from scratch (default: 128).")
+    Integer width;
 
-    @Option(names = "--heads", description = "Attention heads (default: ${DEFAULT-VALUE}).")
-    int heads = DEFAULTS.heads();
+    @Option(names = "--heads", description = "Attention heads, from scratch (default: 4).")
+    Integer heads;
 
-    @Option(names = "--ffn-size", description = "Feed-forward inner size (default: ${DEFAULT-VALUE}).")
-    int ffnSize = DEFAULTS.ffnSize();
+    @Option(names = "--ffn-size", description = "Feed-forward inner size, from scratch (default: 256).")
+    Integer ffnSize;
 
-    @Option(names = "--dropout", description = "Dropout rate (default: ${DEFAULT-VALUE}).")
-    float dropout = DEFAULTS.dropout();
+    @Option(names = "--dropout", description = "Dropout rate (default: 0.3; [0.1]).")
+    Float dropout;
 
-    @Option(names = "--token-dropout", description = "Chance a training token becomes [UNK] (default: ${DEFAULT-VALUE}).")
-    float tokenDropout = DEFAULTS.tokenDropout();
+    @Option(names = "--token-dropout", description = "Chance a training token becomes [UNK] (default: 0).")
+    Float tokenDropout;
 
-    @Option(names = "--max-length", description = "Longest token sequence (default: ${DEFAULT-VALUE}).")
-    int maxLength = DEFAULTS.maxLength();
+    @Option(names = "--max-length", description = "Longest token sequence (default: 64; [128]).")
+    Integer maxLength;
 
-    @Option(names = "--pooling", description = "MEAN or CLS (default: ${DEFAULT-VALUE}).")
-    Pooling pooling = DEFAULTS.pooling();
+    @Option(names = "--pooling", description = "MEAN or CLS (default: MEAN).")
+    Pooling pooling;
 
-    @Option(names = "--vocabulary-size", description = "Largest vocabulary (default: ${DEFAULT-VALUE}).")
-    int vocabularySize = DEFAULTS.vocabularySize();
+    @Option(names = "--vocabulary-size", description = "Largest vocabulary, from scratch (default: 8000).")
+    Integer vocabularySize;
 
-    @Option(names = "--min-frequency", description = "Fewest occurrences to merge a word piece (default: ${DEFAULT-VALUE}).")
-    int minFrequency = DEFAULTS.minFrequency();
+    @Option(names = "--min-frequency", description = "Fewest occurrences to merge a word piece (default: 2).")
+    Integer minFrequency;
 
-    @Option(names = "--epochs", description = "Most epochs (default: ${DEFAULT-VALUE}).")
-    int epochs = DEFAULTS.epochs();
+    @Option(names = "--epochs", description = "Most epochs (default: 10; [4]).")
+    Integer epochs;
 
-    @Option(names = "--batch-size", description = "Texts per step (default: ${DEFAULT-VALUE}).")
-    int batchSize = DEFAULTS.batchSize();
+    @Option(names = "--batch-size", description = "Texts per step (default: 32).")
+    Integer batchSize;
 
-    @Option(names = "--learning-rate", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
-    float learningRate = DEFAULTS.learningRate();
+    @Option(names = "--learning-rate", description = "Peak learning rate (default: 1e-3; [5e-5]).")
+    Float learningRate;
 
-    @Option(names = "--weight-decay", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
-    float weightDecay = DEFAULTS.weightDecay();
+    @Option(names = "--head-learning-rate", description = "The classification head's peak learning rate"
+            + " (default: the learning rate; [1e-3]).")
+    Float headLearningRate;
 
-    @Option(names = "--warmup", description = "Share of steps spent warming up (default: ${DEFAULT-VALUE}).")
-    float warmup = DEFAULTS.warmupFraction();
+    @Option(names = "--max-grad-norm", description = "Clip gradients to this global norm; 0 for never (default: 1).")
+    Float maxGradNorm;
 
-    @Option(names = "--patience", description = "Epochs without improvement before stopping (default: ${DEFAULT-VALUE}).")
-    int patience = DEFAULTS.patience();
+    @Option(names = "--weight-decay", description = "AdamW weight decay, matrices only (default: 0.01).")
+    Float weightDecay;
 
-    @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed = DEFAULTS.seed();
+    @Option(names = "--warmup", description = "Share of steps spent warming up (default: 0.1).")
+    Float warmup;
+
+    @Option(names = "--patience", description = "Epochs without improvement before stopping (default: 3; [2]).")
+    Integer patience;
+
+    @Option(names = "--seed", description = "Random seed (default: 42).")
+    Long seed;
 
     @Override
     public Integer call() throws Exception {
@@ -135,19 +160,26 @@ public final class TrainCommand implements Callable<Integer> {
         if (promoteIfBetter && publish == null) {
             throw new ParameterException(spec.commandLine(), "--promote-if-better needs --publish");
         }
+        if (promoteIfBetter && evalData == null) {
+            throw new ParameterException(spec.commandLine(), "--promote-if-better needs --eval-data: models are"
+                    + " compared on data neither was chosen on");
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (S3Access s3 = new S3Access(s3Options)) {
             DataSource source = new DataSource(s3::client);
+            TrainingOptions options = options();
             LabelledDataset train = source.read(data);
-            LabelledDataset evaluation = source.read(evalData);
+            ValidationSplit split = valData != null ? ValidationSplit.given(train, source.read(valData))
+                    : ValidationSplit.carve(train, options.validationFraction(), options.seed());
+            LabelledDataset evaluation = evalData == null ? null : source.read(evalData);
             RegistryUri registryUri = publish == null ? null : RegistryUri.parse(publish);
             Path artifact = output != null ? output
-                    : Files.createTempDirectory("transformer-lambda-").resolve(options().name());
+                    : Files.createTempDirectory("transformer-lambda-").resolve(options.name());
             CheckpointStore checkpoints = checkpoint == null ? null
-                    : CheckpointStore.at(checkpoint.replaceAll("/+$", "") + "/" + (jobId != null ? jobId : name),
+                    : CheckpointStore.at(checkpoint.replaceAll("/+$", "") + "/" + (jobId != null ? jobId : options.name()),
                             s3::client);
-            new ClassifierTrainer(options(), out, System.console() != null, checkpoints)
-                    .train(train, evaluation, artifact);
+            new ClassifierTrainer(options, out, System.console() != null, checkpoints)
+                    .train(split, evaluation, artifact);
             return registryUri == null ? 0 : publish(new ModelRegistry(s3.client(), registryUri), artifact, evaluation);
         }
     }
@@ -198,8 +230,36 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The options given, over the defaults of the kind of run asked for. */
     TrainingOptions options() {
-        return new TrainingOptions(name, layers, width, heads, ffnSize, dropout, tokenDropout, maxLength, pooling,
-                vocabularySize, minFrequency, epochs, batchSize, learningRate, weightDecay, warmup, patience, seed);
+        TrainingOptions.Builder options = pretrained == null ? TrainingOptions.builder()
+                : TrainingOptions.fineTuning(pretrained);
+        set(name, options::name);
+        set(layers, options::layers);
+        set(width, options::width);
+        set(heads, options::heads);
+        set(ffnSize, options::ffnSize);
+        set(dropout, options::dropout);
+        set(tokenDropout, options::tokenDropout);
+        set(maxLength, options::maxLength);
+        set(pooling, options::pooling);
+        set(vocabularySize, options::vocabularySize);
+        set(minFrequency, options::minFrequency);
+        set(epochs, options::epochs);
+        set(batchSize, options::batchSize);
+        set(learningRate, options::learningRate);
+        set(headLearningRate, options::headLearningRate);
+        set(maxGradNorm, options::maxGradNorm);
+        set(weightDecay, options::weightDecay);
+        set(warmup, options::warmupFraction);
+        set(patience, options::patience);
+        set(seed, options::seed);
+        return options.validationFraction(valFraction).build();
+    }
+
+    private static <T> void set(T value, Consumer<T> setter) {
+        if (value != null) {
+            setter.accept(value);
+        }
     }
 }

@@ -10,12 +10,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
+import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
-import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.tracker.LinearTracker;
 import ai.djl.training.tracker.Tracker;
@@ -23,7 +22,7 @@ import ai.djl.training.tracker.WarmUpTracker;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.TranslateException;
 import dev.transformerlambda.data.LabelledDataset;
-import dev.transformerlambda.data.LabelledText;
+import dev.transformerlambda.data.ValidationSplit;
 import dev.transformerlambda.evaluation.Evaluator;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ArtifactManifest.TrainingSummary;
@@ -31,8 +30,6 @@ import dev.transformerlambda.model.ClassifierTranslator;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.ModelConfig;
 import dev.transformerlambda.model.Prediction;
-import dev.transformerlambda.model.TransformerClassifier;
-import dev.transformerlambda.model.WordPieceTrainer;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -53,9 +50,10 @@ import java.util.Random;
 import java.util.stream.Collectors;
 
 /**
- * Trains a {@link TransformerClassifier} from labelled text and writes its artifact: learns the
- * vocabulary, runs AdamW with linear warm-up and decay, evaluates after every epoch, keeps the
- * best epoch's weights and stops early when evaluation accuracy stops improving.
+ * Trains a classifier from labelled text and writes its artifact: starts the encoder from scratch
+ * or from a pretrained checkpoint ({@link EncoderStart}), runs AdamW with linear warm-up and decay,
+ * scores the validation data after every epoch, keeps the best epoch's weights and stops early when
+ * validation accuracy stops improving. The evaluation data, if any, is scored once at the end.
  */
 public final class ClassifierTrainer {
 
@@ -94,59 +92,74 @@ public final class ClassifierTrainer {
     public record Epoch(int epoch, double trainLoss, double accuracy, double macroF1) {}
 
     /**
-     * Trains on {@code train}, selects on {@code evaluation}, and writes the artifact to {@code
+     * Trains on {@code split.train()}, selects the epoch on {@code split.validation()}, scores the
+     * kept weights once on {@code evaluation} (if not null), and writes the artifact to {@code
      * output}, which must not exist yet. The directory appears only once complete.
      */
-    public Result train(LabelledDataset train, LabelledDataset evaluation, Path output)
+    public Result train(ValidationSplit split, LabelledDataset evaluation, Path output)
             throws IOException, TranslateException {
         if (Files.exists(output)) {
             throw new IOException(output + " already exists; an artifact is never overwritten");
         }
-        List<String> labels = labelsOf(train, evaluation);
+        LabelledDataset train = split.train();
+        LabelledDataset validation = split.validation();
+        List<String> labels = labelsOf(train, validation, evaluation);
         long started = System.nanoTime();
         Engine.getInstance().setRandomSeed((int) options.seed());
         Device[] devices = Engine.getInstance().getDevices();
-        log.printf("training %s on %s (%d GPUs found): %d examples %s, evaluating on %d%n", options.name(),
-                Arrays.toString(devices), Engine.getInstance().getGpuCount(), train.size(), train.labelCounts(),
-                evaluation.size());
+        log.printf("training %s on %s (%d GPUs found): %d examples %s, choosing the epoch on %d (%s)%s%n",
+                options.name(), Arrays.toString(devices), Engine.getInstance().getGpuCount(), train.size(),
+                train.labelCounts(), validation.size(), split.description(),
+                evaluation == null ? "" : ", scoring " + evaluation.size() + " once at the end");
 
         // Written beside the destination and moved into place at the end, so a crash never
         // leaves a half-written artifact under the final name.
         Path parent = Files.createDirectories(output.toAbsolutePath().getParent());
         Path staging = Files.createDirectory(
                 parent.resolve("." + output.getFileName() + ".partial-" + ProcessHandle.current().pid()));
-        try {
-            List<String> vocabulary = new WordPieceTrainer(options.vocabularySize(), options.minFrequency())
-                    .learnVocabulary(train.examples().stream().map(LabelledText::text).toList());
-            Path tokenizerFile = staging.resolve(ModelArtifact.TOKENIZER);
-            WordPieceTrainer.writeTokenizerJson(vocabulary, tokenizerFile);
-            log.printf("vocabulary: %d word pieces%n", vocabulary.size());
-
-            ModelConfig config = new ModelConfig(vocabulary.size(), labels.size(), options.layers(), options.width(),
-                    options.heads(), options.ffnSize(), options.dropout(), options.maxLength(), options.pooling());
-            TransformerClassifier block = new TransformerClassifier(config);
+        try (Model model = Model.newInstance(options.name(), devices[0])) {
+            EncoderStart start = EncoderStart.prepare(options, train.examples(), labels, model, staging, log);
             Fit fit;
-            try (HuggingFaceTokenizer tokenizer = ModelArtifact.openTokenizer(tokenizerFile, config.maxLength());
-                    Model model = Model.newInstance(options.name(), devices[0])) {
-                model.setBlock(block);
-                TokenizedBatches batches = new TokenizedBatches(tokenizer, train.examples(), labels,
-                        vocabulary.indexOf(WordPieceTrainer.PAD), vocabulary.indexOf(WordPieceTrainer.UNK),
-                        options.tokenDropout());
-                String fingerprint = TrainingCheckpoint.fingerprint(options, train.sha256(), evaluation.sha256());
-                fit = fit(model, tokenizer, batches, labels, evaluation, staging, fingerprint,
+            Evaluator.Result scored;
+            try (HuggingFaceTokenizer tokenizer = ModelArtifact.openTokenizer(start.tokenizer(),
+                    start.config().maxLength())) {
+                TokenizedBatches batches = new TokenizedBatches(tokenizer, train.examples(), labels, start.padId(),
+                        start.unknownId(), options.tokenDropout());
+                String fingerprint = TrainingCheckpoint.fingerprint(options, train.sha256(), validation.sha256());
+                fit = fit(model, tokenizer, batches, labels, validation, staging, fingerprint,
                         resume(staging, fingerprint));
+                scored = evaluation == null ? fit.best() : scoreOnce(model, tokenizer, labels, evaluation, staging);
             }
             ModelArtifact.delete(staging.resolve(".resume"));
             double seconds = (System.nanoTime() - started) / 1e9;
-            ArtifactManifest manifest = ModelArtifact.writeManifest(
-                    staging, manifest(config, labels, train, evaluation, fit, seconds, devices, staging));
+            ArtifactManifest manifest = ModelArtifact.writeManifest(staging,
+                    manifest(start, labels, split, evaluation, fit, scored, seconds, devices, staging));
             Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
-            log.printf("wrote %s (version %s, epoch %d, accuracy %.4f, macro-F1 %.4f) in %s%n", output,
-                    manifest.version(), fit.bestEpoch(), manifest.metrics().accuracy(), manifest.metrics().macroF1(),
+            log.printf("wrote %s (version %s, epoch %d: validation accuracy %.4f; %s accuracy %.4f, macro-F1 %.4f)"
+                            + " in %s%n", output, manifest.version(), fit.bestEpoch(),
+                    fit.best().metrics().accuracy(), evaluation == null ? "validation" : "evaluation",
+                    manifest.metrics().accuracy(), manifest.metrics().macroF1(),
                     TrainingProgress.format(Duration.ofSeconds((long) seconds)));
             return new Result(output, manifest, fit.history());
         } finally {
             ModelArtifact.delete(staging);
+        }
+    }
+
+    /** Scores the kept epoch's weights on the evaluation data: once, after every choice is made. */
+    private Evaluator.Result scoreOnce(Model model, HuggingFaceTokenizer tokenizer, List<String> labels,
+            LabelledDataset evaluation, Path staging) throws IOException, TranslateException {
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(staging.resolve(ModelArtifact.WEIGHTS)))) {
+            model.getBlock().loadParameters(model.getNDManager(), in);
+        } catch (MalformedModelException e) {
+            throw new IOException("the kept weights do not fit the model: " + e.getMessage(), e);
+        }
+        try (Predictor<List<String>, List<Prediction>> predictor =
+                model.newPredictor(new ClassifierTranslator(tokenizer, labels))) {
+            Evaluator.Result result = Evaluator.evaluate(predictor, labels, evaluation, EVALUATION_BATCH);
+            log.printf("evaluation (%s, scored once): accuracy %.4f, macro-F1 %.4f%n", evaluation.source(),
+                    result.metrics().accuracy(), result.metrics().macroF1());
+            return result;
         }
     }
 
@@ -158,31 +171,41 @@ public final class ClassifierTrainer {
         return latest.isEmpty() ? null : new Resume(latest.get(), TrainingCheckpoint.read(latest.get(), fingerprint));
     }
 
-    private static List<String> labelsOf(LabelledDataset train, LabelledDataset evaluation) {
+    private static List<String> labelsOf(LabelledDataset train, LabelledDataset... others) {
         List<String> labels = train.labels();
         if (labels.size() < 2) {
             throw new IllegalArgumentException(train.source() + " has only the label " + labels
                     + "; a classifier needs at least 2");
         }
-        List<String> unseen = evaluation.labels().stream().filter(l -> !labels.contains(l)).toList();
-        if (!unseen.isEmpty()) {
-            throw new IllegalArgumentException(evaluation.source() + " has labels never seen in training: " + unseen);
+        for (LabelledDataset other : others) {
+            List<String> unseen = other == null ? List.of()
+                    : other.labels().stream().filter(l -> !labels.contains(l)).toList();
+            if (!unseen.isEmpty()) {
+                throw new IllegalArgumentException(other.source() + " has labels never seen in training: " + unseen);
+            }
         }
         return labels;
     }
 
-    private ArtifactManifest manifest(ModelConfig config, List<String> labels, LabelledDataset train,
-            LabelledDataset evaluation, Fit fit, double seconds, Device[] devices, Path staging) throws IOException {
+    private ArtifactManifest manifest(EncoderStart start, List<String> labels, ValidationSplit split,
+            LabelledDataset evaluation, Fit fit, Evaluator.Result scored, double seconds, Device[] devices,
+            Path staging) throws IOException {
         Instant now = Instant.now();
-        TrainingSummary training = new TrainingSummary(train.source(), train.sha256(), evaluation.source(),
-                evaluation.sha256(), train.size(), evaluation.size(), fit.epochs(), fit.bestEpoch(),
-                options.batchSize(), options.learningRate(), options.weightDecay(), options.warmupFraction(),
+        LabelledDataset train = split.train();
+        LabelledDataset validation = split.validation();
+        TrainingSummary training = new TrainingSummary(train.source(), train.sha256(),
+                evaluation == null ? null : evaluation.source(), evaluation == null ? null : evaluation.sha256(),
+                split.description(), validation.sha256(), train.size(), evaluation == null ? 0 : evaluation.size(),
+                validation.size(), fit.epochs(), fit.bestEpoch(), options.batchSize(), options.learningRate(),
+                options.headLearningRate(), options.maxGradNorm(), options.weightDecay(), options.warmupFraction(),
                 options.tokenDropout(), options.patience(), options.seed(), seconds,
                 Arrays.stream(devices).map(Device::toString).collect(Collectors.joining(",")));
+        ModelConfig config = start.config();
         String version = VERSION_TIME.format(now) + "-" + ModelArtifact.shortHash(staging.resolve(ModelArtifact.WEIGHTS));
         return new ArtifactManifest(options.name(), version, now.toString(), ArtifactManifest.FORMAT,
-                ArtifactManifest.ARCHITECTURE, config, config.maxLength(), labels, ModelArtifact.TOKENIZER,
-                ModelArtifact.WEIGHTS, training, fit.best().metrics(), engineVersions(), null, List.of());
+                config.family().architecture(), config, config.maxLength(), labels, ModelArtifact.TOKENIZER,
+                ModelArtifact.WEIGHTS, training, scored.metrics(), fit.best().metrics(), start.lineage(),
+                engineVersions(), null, List.of());
     }
 
     /** The outcome of the optimisation loop: the best epoch, its evaluation, epochs run. */
@@ -193,7 +216,7 @@ public final class ClassifierTrainer {
     }
 
     private Fit fit(Model model, HuggingFaceTokenizer tokenizer, TokenizedBatches batches, List<String> labels,
-            LabelledDataset evaluation, Path staging, String fingerprint, Resume resume)
+            LabelledDataset validation, Path staging, String fingerprint, Resume resume)
             throws IOException, TranslateException {
         int stepsPerEpoch = batches.batchesPerEpoch(options.batchSize());
         int totalSteps = stepsPerEpoch * options.epochs();
@@ -205,17 +228,17 @@ public final class ClassifierTrainer {
                 .build();
         Tracker learningRate = warmupSteps == 0 ? decay
                 : WarmUpTracker.builder().setMainTracker(decay).optWarmUpSteps(warmupSteps).build();
+        Block block = model.getBlock();
         ResumableAdamW optimizer = ResumableAdamW.builder()
                 .learningRate(learningRate)
                 .optWeightDecays(options.weightDecay())
-                .optClipGrad(1f)
+                .groups(ParameterGroups.of(block, options.headLearningRate() / options.learningRate()))
+                .maxGradNorm(options.maxGradNorm())
                 .stepsDone(resume == null ? 0 : resume.checkpoint().stepsDone())
                 .build();
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optOptimizer(optimizer)
-                .optInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT)
                 .optDevices(Engine.getInstance().getDevices());
-        TransformerClassifier block = (TransformerClassifier) model.getBlock();
 
         Random random = new Random(options.seed());
         Evaluator.Result best = null;
@@ -251,18 +274,18 @@ public final class ClassifierTrainer {
                 epoch++;
                 int step = 0;
                 for (TokenizedBatches.Batch batch : batches.epoch(options.batchSize(), random)) {
-                    float loss = trainStep(trainer, batch);
+                    float loss = trainStep(trainer, optimizer, batch);
                     progress.step(epoch, ++step, batch.size(), loss);
                 }
                 Evaluator.Result result;
                 try (Predictor<List<String>, List<Prediction>> predictor = model.newPredictor(translator)) {
-                    result = Evaluator.evaluate(predictor, labels, evaluation, EVALUATION_BATCH);
+                    result = Evaluator.evaluate(predictor, labels, validation, EVALUATION_BATCH);
                 }
                 boolean improved = best == null || result.metrics().accuracy() > best.metrics().accuracy();
                 Epoch summary = new Epoch(epoch, progress.takeMeanLoss(), result.metrics().accuracy(),
                         result.metrics().macroF1());
                 history.add(summary);
-                log.printf("epoch %d: train loss %.4f, evaluation accuracy %.4f, macro-F1 %.4f%s%n", epoch,
+                log.printf("epoch %d: train loss %.4f, validation accuracy %.4f, macro-F1 %.4f%s%n", epoch,
                         summary.trainLoss(), summary.accuracy(), summary.macroF1(),
                         improved ? " (best so far, kept)" : "");
                 if (improved) {
@@ -272,19 +295,19 @@ public final class ClassifierTrainer {
                 }
                 if (checkpoints != null) {
                     saveCheckpoint(staging, block, optimizer.state(parameterNames), random,
-                            new TrainingCheckpoint(fingerprint, epoch, epoch * stepsPerEpoch, bestEpoch,
+                            new TrainingCheckpoint(fingerprint, epoch, optimizer.steps(), bestEpoch,
                                     best.metrics(), history, Map.of()));
                 }
             }
         }
         if (epoch < options.epochs()) {
-            log.printf("stopped early after epoch %d: no better evaluation accuracy for %d epochs%n",
+            log.printf("stopped early after epoch %d: no better validation accuracy for %d epochs%n",
                     epoch, options.patience());
         }
         return new Fit(bestEpoch, best, history);
     }
 
-    private void saveCheckpoint(Path staging, TransformerClassifier block, NDList optimizerState, Random random,
+    private void saveCheckpoint(Path staging, Block block, NDList optimizerState, Random random,
             TrainingCheckpoint state) throws IOException {
         Path dir = Files.createDirectories(staging.resolve(".checkpoint"));
         try {
@@ -300,7 +323,7 @@ public final class ClassifierTrainer {
     }
 
     /** Parameter id to its stable name in the block, which survives a restart; ids do not. */
-    private static Map<String, String> parameterNames(TransformerClassifier block) {
+    private static Map<String, String> parameterNames(Block block) {
         Map<String, String> names = new LinkedHashMap<>();
         block.getParameters().forEach(pair -> names.put(pair.getValue().getId(), pair.getKey()));
         return names;
@@ -308,7 +331,7 @@ public final class ClassifierTrainer {
 
     /** A checkpoint to continue from, fetched into {@code dir}. */
     private record Resume(Path dir, TrainingCheckpoint checkpoint) {
-        void loadWeights(TransformerClassifier block, NDManager manager) throws IOException {
+        void loadWeights(Block block, NDManager manager) throws IOException {
             try (DataInputStream in = new DataInputStream(
                     Files.newInputStream(dir.resolve(TrainingCheckpoint.WEIGHTS)))) {
                 block.loadParameters(manager, in);
@@ -323,7 +346,7 @@ public final class ClassifierTrainer {
      * the slices add up (each slice's loss weighted by its share), and the trainer steps once.
      * With one device this is an ordinary step.
      */
-    private static float trainStep(Trainer trainer, TokenizedBatches.Batch batch) {
+    private static float trainStep(Trainer trainer, ResumableAdamW optimizer, TokenizedBatches.Batch batch) {
         try (NDManager manager = trainer.getManager().newSubManager()) {
             NDList inputs = new NDList(manager.create(batch.ids()), manager.create(batch.mask()));
             NDList labels = new NDList(manager.create(batch.labels()));
@@ -339,6 +362,7 @@ public final class ClassifierTrainer {
                 }
             }
             trainer.step();
+            optimizer.finishStep();
             return loss;
         }
     }

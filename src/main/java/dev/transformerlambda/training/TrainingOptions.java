@@ -3,10 +3,15 @@ package dev.transformerlambda.training;
 import dev.transformerlambda.model.Pooling;
 
 /**
- * Everything a training run can be told: the model's shape, the vocabulary, and the optimiser.
- * The defaults reach the README's SST-2 accuracy on a 2-core CPU in a few minutes.
+ * Everything a training run can be told: where the encoder starts (from scratch or a pretrained
+ * checkpoint), the model's shape, the vocabulary, the optimiser and the validation split. {@link
+ * #builder()} holds the defaults for training from scratch, {@link #fineTuning(String)} those for
+ * fine-tuning a pretrained encoder.
  *
  * @param name the model's name, recorded in the manifest
+ * @param pretrained the pretrained encoder to fine-tune ({@code minilm}, {@code bge-small}, a
+ *     checkpoint directory or {@code s3://} prefix); null to train from scratch, when the shape
+ *     options below apply (a pretrained encoder brings its own shape and vocabulary)
  * @param layers encoder layers
  * @param width embedding and hidden size
  * @param heads attention heads
@@ -20,13 +25,19 @@ import dev.transformerlambda.model.Pooling;
  * @param epochs most epochs to run
  * @param batchSize texts per optimiser step
  * @param learningRate peak learning rate, reached after warm-up
+ * @param headLearningRate the classification head's peak learning rate; a new head on a
+ *     pretrained encoder learns faster than the encoder under it
+ * @param maxGradNorm gradients are scaled down so their global norm is at most this; 0 for never
  * @param weightDecay AdamW's decoupled weight decay
  * @param warmupFraction share of all steps spent warming the learning rate up from 0
- * @param patience epochs without a better evaluation accuracy before stopping early
+ * @param validationFraction share of the training data held out (per label, seeded) to choose the
+ *     epoch on, when no validation data is given
+ * @param patience epochs without a better validation accuracy before stopping early
  * @param seed random seed for initialisation, shuffling and dropout
  */
 public record TrainingOptions(
         String name,
+        String pretrained,
         int layers,
         int width,
         int heads,
@@ -40,19 +51,43 @@ public record TrainingOptions(
         int epochs,
         int batchSize,
         float learningRate,
+        float headLearningRate,
+        float maxGradNorm,
         float weightDecay,
         float warmupFraction,
+        float validationFraction,
         int patience,
         long seed) {
 
-    /** The defaults the command line also uses. */
+    /** The defaults for training from scratch, which the command line also uses. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The defaults for fine-tuning {@code pretrained}: a fine-tuning learning rate for the encoder,
+     * a faster one for the new head, BERT's dropout, and fewer epochs.
+     */
+    public static Builder fineTuning(String pretrained) {
+        return new Builder()
+                .pretrained(pretrained)
+                .maxLength(128)
+                .dropout(0.1f)
+                .epochs(4)
+                .patience(2)
+                .learningRate(5e-5f)
+                .headLearningRate(1e-3f);
+    }
+
+    /** Whether the run fine-tunes a pretrained encoder. */
+    public boolean fineTunes() {
+        return pretrained != null;
     }
 
     /** Fluent construction starting from the defaults. */
     public static final class Builder {
         private String name = "classifier";
+        private String pretrained;
         private int layers = 2;
         private int width = 128;
         private int heads = 4;
@@ -66,12 +101,16 @@ public record TrainingOptions(
         private int epochs = 10;
         private int batchSize = 32;
         private float learningRate = 1e-3f;
+        private Float headLearningRate;
+        private float maxGradNorm = 1f;
         private float weightDecay = 0.01f;
         private float warmupFraction = 0.1f;
+        private float validationFraction = 0.1f;
         private int patience = 3;
         private long seed = 42;
 
         public Builder name(String value) { name = value; return this; }
+        public Builder pretrained(String value) { pretrained = value; return this; }
         public Builder layers(int value) { layers = value; return this; }
         public Builder width(int value) { width = value; return this; }
         public Builder heads(int value) { heads = value; return this; }
@@ -85,15 +124,19 @@ public record TrainingOptions(
         public Builder epochs(int value) { epochs = value; return this; }
         public Builder batchSize(int value) { batchSize = value; return this; }
         public Builder learningRate(float value) { learningRate = value; return this; }
+        public Builder headLearningRate(float value) { headLearningRate = value; return this; }
+        public Builder maxGradNorm(float value) { maxGradNorm = value; return this; }
         public Builder weightDecay(float value) { weightDecay = value; return this; }
         public Builder warmupFraction(float value) { warmupFraction = value; return this; }
+        public Builder validationFraction(float value) { validationFraction = value; return this; }
         public Builder patience(int value) { patience = value; return this; }
         public Builder seed(long value) { seed = value; return this; }
 
         public TrainingOptions build() {
-            return new TrainingOptions(name, layers, width, heads, ffnSize, dropout, tokenDropout, maxLength, pooling,
-                    vocabularySize, minFrequency, epochs, batchSize, learningRate, weightDecay,
-                    warmupFraction, patience, seed);
+            return new TrainingOptions(name, pretrained, layers, width, heads, ffnSize, dropout, tokenDropout,
+                    maxLength, pooling, vocabularySize, minFrequency, epochs, batchSize, learningRate,
+                    headLearningRate == null ? learningRate : headLearningRate, maxGradNorm, weightDecay,
+                    warmupFraction, validationFraction, patience, seed);
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.transformerlambda.data.LabelledDataset;
+import dev.transformerlambda.data.ValidationSplit;
 import dev.transformerlambda.data.LabelledText;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ModelArtifact;
@@ -39,7 +40,7 @@ class ClassifierTrainerTest {
         LabelledDataset train = fixture("sentiment-train.tsv");
         LabelledDataset dev = fixture("sentiment-dev.tsv");
 
-        ClassifierTrainer.Result result = trainer().train(train, dev, dir.resolve("model"));
+        ClassifierTrainer.Result result = trainer().train(ValidationSplit.given(train, dev), null, dir.resolve("model"));
 
         List<Epoch> history = result.history();
         assertTrue(history.get(history.size() - 1).trainLoss() < history.get(0).trainLoss() * 0.5,
@@ -67,7 +68,7 @@ class ClassifierTrainerTest {
     @Test
     void learnsAThreeClassSetFromJsonLines() throws Exception {
         ClassifierTrainer.Result result =
-                trainer().train(fixture("topics-train.jsonl"), fixture("topics-dev.jsonl"), dir.resolve("topics"));
+                trainer().train(ValidationSplit.given(fixture("topics-train.jsonl"), fixture("topics-dev.jsonl")), null, dir.resolve("topics"));
 
         ArtifactManifest manifest = result.manifest();
         assertEquals(List.of("food", "sports", "tech"), manifest.labels());
@@ -77,7 +78,7 @@ class ClassifierTrainerTest {
 
     @Test
     void showsProgressWithEpochStepLossRateAndEta() throws Exception {
-        trainer().train(fixture("sentiment-train.tsv"), fixture("sentiment-dev.tsv"), dir.resolve("model"));
+        trainer().train(ValidationSplit.given(fixture("sentiment-train.tsv"), fixture("sentiment-dev.tsv")), null, dir.resolve("model"));
 
         String output = log.toString();
         assertTrue(output.lines().anyMatch(l -> l.matches(
@@ -90,7 +91,7 @@ class ClassifierTrainerTest {
         TrainingOptions patient = tiny().epochs(30).patience(2).build();
 
         ClassifierTrainer.Result result = new ClassifierTrainer(patient, new PrintWriter(log, true), false)
-                .train(fixture("sentiment-train.tsv"), fixture("sentiment-dev.tsv"), dir.resolve("model"));
+                .train(ValidationSplit.given(fixture("sentiment-train.tsv"), fixture("sentiment-dev.tsv")), null, dir.resolve("model"));
 
         int epochs = result.history().size();
         assertTrue(epochs < 30, "ran " + epochs + " epochs");
@@ -102,7 +103,7 @@ class ClassifierTrainerTest {
         Path existing = Files.createDirectory(dir.resolve("model"));
 
         IOException e = assertThrows(IOException.class,
-                () -> trainer().train(fixture("sentiment-train.tsv"), fixture("sentiment-dev.tsv"), existing));
+                () -> trainer().train(ValidationSplit.given(fixture("sentiment-train.tsv"), fixture("sentiment-dev.tsv")), null, existing));
 
         assertTrue(e.getMessage().contains("already exists"), e.getMessage());
         try (var files = Files.list(dir)) {
@@ -113,7 +114,7 @@ class ClassifierTrainerTest {
     @Test
     void refusesEvaluationLabelsNeverSeenInTraining() throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> trainer().train(fixture("sentiment-train.tsv"), fixture("topics-dev.jsonl"), dir.resolve("m")));
+                () -> trainer().train(ValidationSplit.given(fixture("sentiment-train.tsv"), fixture("topics-dev.jsonl")), null, dir.resolve("m")));
 
         assertTrue(e.getMessage().contains("never seen in training"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("m")));

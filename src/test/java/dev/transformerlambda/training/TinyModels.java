@@ -2,6 +2,7 @@ package dev.transformerlambda.training;
 
 import dev.transformerlambda.data.DatasetReader;
 import dev.transformerlambda.data.LabelledDataset;
+import dev.transformerlambda.data.ValidationSplit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -22,7 +23,7 @@ public final class TinyModels {
                 .ffnSize(64).dropout(0.1f).maxLength(32).vocabularySize(300).epochs(4).batchSize(16)
                 .learningRate(3e-3f).seed(seed).build();
         new ClassifierTrainer(options, new PrintWriter(new StringWriter()), false)
-                .train(fixture("sentiment-train.tsv"), fixture("sentiment-dev.tsv"), output);
+                .train(ValidationSplit.given(fixture("sentiment-train.tsv"), fixture("sentiment-dev.tsv")), null, output);
         return output;
     }
 
