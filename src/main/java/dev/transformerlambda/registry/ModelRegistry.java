@@ -229,6 +229,30 @@ public final class ModelRegistry {
         }
     }
 
+    /**
+     * Deletes every cached version of this model under {@code cacheRoot} but {@code keep}. A loaded
+     * model needs its files no more, and Lambda's {@code /tmp} (512 MB by default) would fill in a
+     * few swaps of a pretrained encoder's 90 MB versions otherwise.
+     *
+     * @return the versions deleted
+     */
+    public List<String> pruneCache(Path cacheRoot, String keep) throws IOException {
+        Path dir = cacheRoot.resolve(uri.name());
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<String> deleted = new ArrayList<>();
+        try (var versions = Files.list(dir)) {
+            for (Path version : versions.toList()) {
+                if (!version.getFileName().toString().equals(keep)) {
+                    ModelArtifact.delete(version);
+                    deleted.add(version.getFileName().toString());
+                }
+            }
+        }
+        return deleted;
+    }
+
     private ArtifactManifest readManifest(String version) throws IOException {
         return findManifest(version).orElseThrow(() ->
                 new RegistryException(uri + "/" + version + " does not exist (no manifest.json)"));

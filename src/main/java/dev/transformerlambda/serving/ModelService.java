@@ -180,6 +180,7 @@ public class ModelService {
                 Path artifact = registry.get().download(version, config.cacheDir());
                 swapIn(load(artifact, registry.get().uri() + "/" + version, System.nanoTime() - start));
                 lastCheck = ReloadCheck.loaded(version);
+                pruneCache(version);
             } else {
                 lastCheck = ReloadCheck.unchanged(version);
             }
@@ -191,10 +192,24 @@ public class ModelService {
             lastCheck = refused;
             pointer.ifPresent(p -> pointerEtag = p.etag());
             logFailure(e);
+            LoadedModel serving = current.get();
+            pruneCache(serving == null ? null : serving.manifest().version());
         } catch (Exception e) {
             // Most likely S3 is unreachable; the next check tries again.
             lastCheck = ReloadCheck.failed(version, e);
             logFailure(e);
+        }
+    }
+
+    /** Keeps only {@code keep} (null: nothing) in the download cache; the rest was loaded or refused. */
+    private void pruneCache(String keep) {
+        try {
+            List<String> deleted = registry.get().pruneCache(config.cacheDir(), keep);
+            if (!deleted.isEmpty()) {
+                LOG.debugf("deleted cached versions %s", deleted);
+            }
+        } catch (IOException e) {
+            LOG.warnf("cannot prune the model cache in %s: %s", config.cacheDir(), e.toString());
         }
     }
 
