@@ -62,10 +62,14 @@ class LiveSwapIT {
 
     private static String secondVersion;
 
+    @ConfigProperty(name = "classifier.cache-dir")
+    Path cacheDir;
+
+    /** The default model is a pre-LN encoder; v2, a fine-tuned BERT, swaps in across families. */
     @Test
     @Order(1)
     void aPromotedVersionGoesLiveWithinTheIntervalWithoutAFailedOrMixedAnswer() throws Exception {
-        Path v2 = TinyModels.train(dir.resolve("v2"), 11);
+        Path v2 = TinyModels.fineTuned(dir.resolve("v2"), 11);
         Map<String, List<Prediction>> expected = new HashMap<>();
         expected.put(RegistryTestResource.firstVersion(), predictLocally(RegistryTestResource.DEFAULT_MODEL));
         ModelRegistry registry = RegistryTestResource.registry();
@@ -114,6 +118,10 @@ class LiveSwapIT {
         assertTrue(switchSeconds < 1 + 10, "switched " + switchSeconds + " s after the promote");
         System.out.printf("swap: first answer from %s %.2f s after promote, %d answers, 0 failed%n",
                 secondVersion, switchSeconds, snapshot.size());
+        try (var cached = Files.list(cacheDir.resolve(registry.uri().name()))) {
+            assertEquals(List.of(secondVersion), cached.map(p -> p.getFileName().toString()).toList(),
+                    "the download cache keeps only the version served");
+        }
     }
 
     @Test

@@ -39,8 +39,9 @@ class ClassifierTrainerTest {
     void learnsASeparableTwoClassSetAndWritesALoadableArtifact() throws Exception {
         LabelledDataset train = fixture("sentiment-train.tsv");
         LabelledDataset dev = fixture("sentiment-dev.tsv");
+        ValidationSplit split = ValidationSplit.carve(train, 0.1, 42);
 
-        ClassifierTrainer.Result result = trainer().train(ValidationSplit.given(train, dev), null, dir.resolve("model"));
+        ClassifierTrainer.Result result = trainer().train(split, dev, dir.resolve("model"));
 
         List<Epoch> history = result.history();
         assertTrue(history.get(history.size() - 1).trainLoss() < history.get(0).trainLoss() * 0.5,
@@ -48,8 +49,12 @@ class ClassifierTrainerTest {
         ArtifactManifest manifest = result.manifest();
         assertTrue(manifest.metrics().accuracy() >= 0.9, "accuracy " + manifest.metrics().accuracy());
         assertEquals(List.of("negative", "positive"), manifest.labels());
-        assertEquals(train.sha256(), manifest.training().dataSha256());
+        assertEquals(split.train().sha256(), manifest.training().dataSha256());
         assertEquals(dev.sha256(), manifest.training().evaluationDataSha256());
+        assertEquals(split.validation().sha256(), manifest.training().validationDataSha256());
+        assertEquals(split.description(), manifest.training().validationData());
+        assertEquals(split.validation().size(), manifest.validationMetrics().examples());
+        assertEquals(dev.size(), manifest.metrics().examples(), "the evaluation set is what the metrics score");
         assertEquals("cpu()", manifest.training().device());
         assertTrue(manifest.version().matches("\\d{8}T\\d{6}Z-[0-9a-f]{6}"), manifest.version());
 

@@ -2,6 +2,8 @@ package dev.transformerlambda.training;
 
 import dev.transformerlambda.data.DatasetReader;
 import dev.transformerlambda.data.LabelledDataset;
+import dev.transformerlambda.data.LabelledText;
+import dev.transformerlambda.pretrained.TinyBertCheckpoint;
 import dev.transformerlambda.data.ValidationSplit;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +26,21 @@ public final class TinyModels {
                 .learningRate(3e-3f).seed(seed).build();
         new ClassifierTrainer(options, new PrintWriter(new StringWriter()), false)
                 .train(ValidationSplit.given(fixture("sentiment-train.tsv"), fixture("sentiment-dev.tsv")), null, output);
+        return output;
+    }
+
+    /**
+     * Fine-tunes a small BERT checkpoint written for the purpose on the sentiment fixture into
+     * {@code output}: a real model of the BERT family, trained in seconds.
+     */
+    public static Path fineTuned(Path output, long seed) throws Exception {
+        LabelledDataset train = fixture("sentiment-train.tsv");
+        Path checkpoint = output.resolveSibling(output.getFileName() + "-checkpoint");
+        TinyBertCheckpoint.write(checkpoint, train.examples().stream().map(LabelledText::text).toList(), seed);
+        TrainingOptions options = TrainingOptions.fineTuning(checkpoint.toString()).name("sst2").maxLength(32)
+                .epochs(4).batchSize(16).learningRate(2e-3f).headLearningRate(5e-3f).seed(seed).build();
+        new ClassifierTrainer(options, new PrintWriter(new StringWriter()), false)
+                .train(ValidationSplit.given(train, fixture("sentiment-dev.tsv")), null, output);
         return output;
     }
 
