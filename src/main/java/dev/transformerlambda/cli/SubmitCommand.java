@@ -19,7 +19,11 @@ import software.amazon.awssdk.services.batch.BatchClient;
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = "Submit a training job to AWS Batch; the arguments after -- go to its train command.",
         footer = "%nExample:%n  transformer-lambda submit --job-name sst2 -- --data s3://my-data/sst2/train.tsv \\%n"
-                + "      --eval-data s3://my-data/sst2/dev.tsv --publish s3://my-models/models/sst2 --promote-if-better")
+                + "      --eval-data s3://my-data/sst2/dev.tsv --publish s3://my-models/models/sst2 --promote-if-better%n"
+                + "%nFine-tuning a pretrained encoder (shipped in the training image) on the GPU:%n"
+                + "  transformer-lambda submit --job-name sst2-minilm -- --pretrained minilm \\%n"
+                + "      --data s3://my-data/sst2/train.tsv --eval-data s3://my-data/sst2/dev.tsv \\%n"
+                + "      --checkpoint s3://my-models/checkpoints --publish s3://my-models/models/sst2 --promote-if-better")
 public final class SubmitCommand implements Callable<Integer> {
 
     @Spec

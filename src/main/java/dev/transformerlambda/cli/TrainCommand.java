@@ -178,7 +178,7 @@ public final class TrainCommand implements Callable<Integer> {
             CheckpointStore checkpoints = checkpoint == null ? null
                     : CheckpointStore.at(checkpoint.replaceAll("/+$", "") + "/" + (jobId != null ? jobId : options.name()),
                             s3::client);
-            new ClassifierTrainer(options, out, System.console() != null, checkpoints)
+            new ClassifierTrainer(options, out, System.console() != null, checkpoints, s3::client)
                     .train(split, evaluation, artifact);
             return registryUri == null ? 0 : publish(new ModelRegistry(s3.client(), registryUri), artifact, evaluation);
         }

@@ -47,7 +47,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Trains a classifier from labelled text and writes its artifact: starts the encoder from scratch
@@ -65,6 +67,7 @@ public final class ClassifierTrainer {
     private final PrintWriter log;
     private final boolean terminal;
     private final CheckpointStore checkpoints;
+    private final Supplier<S3Client> s3;
 
     /**
      * @param log where progress goes
@@ -79,10 +82,19 @@ public final class ClassifierTrainer {
      *     none
      */
     public ClassifierTrainer(TrainingOptions options, PrintWriter log, boolean terminal, CheckpointStore checkpoints) {
+        this(options, log, terminal, checkpoints, () -> {
+            throw new IllegalArgumentException("no S3 client was given to read " + options.pretrained());
+        });
+    }
+
+    /** @param s3 gives the S3 client for a pretrained checkpoint on S3; asked for only then */
+    public ClassifierTrainer(TrainingOptions options, PrintWriter log, boolean terminal, CheckpointStore checkpoints,
+            Supplier<S3Client> s3) {
         this.options = options;
         this.log = log;
         this.terminal = terminal;
         this.checkpoints = checkpoints;
+        this.s3 = s3;
     }
 
     /** What a run produced, and how each epoch went. */
@@ -118,7 +130,7 @@ public final class ClassifierTrainer {
         Path staging = Files.createDirectory(
                 parent.resolve("." + output.getFileName() + ".partial-" + ProcessHandle.current().pid()));
         try (Model model = Model.newInstance(options.name(), devices[0])) {
-            EncoderStart start = EncoderStart.prepare(options, train.examples(), labels, model, staging, log);
+            EncoderStart start = EncoderStart.prepare(options, train.examples(), labels, model, staging, s3, log);
             Fit fit;
             Evaluator.Result scored;
             try (HuggingFaceTokenizer tokenizer = ModelArtifact.openTokenizer(start.tokenizer(),

@@ -24,6 +24,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Where a training run's encoder starts: from scratch (a vocabulary learned from the training
@@ -43,9 +45,9 @@ record EncoderStart(ModelConfig config, AbstractBlock block, Path tokenizer, lon
 
     /** Prepares the encoder {@code options} ask for, for {@code labels}, in {@code model}. */
     static EncoderStart prepare(TrainingOptions options, List<LabelledText> train, List<String> labels, Model model,
-            Path staging, PrintWriter log) throws IOException {
+            Path staging, Supplier<S3Client> s3, PrintWriter log) throws IOException {
         return options.fineTunes()
-                ? pretrained(options, labels, model, staging, log)
+                ? pretrained(options, labels, model, staging, s3, log)
                 : fromScratch(options, train, labels, model, staging, log);
     }
 
@@ -64,10 +66,10 @@ record EncoderStart(ModelConfig config, AbstractBlock block, Path tokenizer, lon
     }
 
     private static EncoderStart pretrained(TrainingOptions options, List<String> labels, Model model, Path staging,
-            PrintWriter log) throws IOException {
+            Supplier<S3Client> s3, PrintWriter log) throws IOException {
         Path work = Files.createDirectories(staging.resolve(".pretrained"));
         try {
-            PretrainedSource source = PretrainedEncoders.read(options.pretrained(), work);
+            PretrainedSource source = PretrainedEncoders.read(options.pretrained(), work, s3);
             Path tokenizer = staging.resolve(ModelArtifact.TOKENIZER);
             Files.copy(source.tokenizer(), tokenizer);
             BertShape shape = source.encoder().shape();

@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.transformerlambda.aws.LocalS3Server;
+import dev.transformerlambda.digest.Sha256;
+import dev.transformerlambda.pretrained.TinyBertCheckpoint;
 import dev.transformerlambda.registry.ModelRegistry;
 import dev.transformerlambda.registry.RegistryUri;
 import dev.transformerlambda.registry.VersionInfo;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,19 +95,44 @@ class TrainPublishIT {
         assertTrue(err.toString().contains("s3://data/sst/missing.tsv: no such object"), err.toString());
     }
 
+    @Test
+    void fineTunesACheckpointReadFromS3AndNamesItInTheLineage() throws Exception {
+        Path checkpoint = Files.createTempDirectory("tiny-bert");
+        TinyBertCheckpoint.write(checkpoint, List.of("a wonderful film", "a dull film", "not good at all"), 5);
+        for (String file : List.of("config.json", "model.safetensors", "tokenizer.json")) {
+            s3.putObject(PutObjectRequest.builder().bucket("data").key("checkpoints/tiny-bert/" + file).build(),
+                    RequestBody.fromFile(checkpoint.resolve(file)));
+        }
+        Path output = Files.createTempDirectory("fine-tuned").resolve("model");
+
+        Run run = train("--pretrained", "s3://data/checkpoints/tiny-bert", "--output", output.toString(),
+                "--publish", "s3://models/fine-tuned/sst2",
+                "--learning-rate", "0.002", "--epochs", "1");
+
+        assertEquals(0, run.exit(), run.output());
+        JsonNode manifest = new ObjectMapper().readTree(output.resolve("manifest.json").toFile());
+        assertEquals("bert-encoder-classifier", manifest.get("architecture").asText());
+        assertEquals("s3://data/checkpoints/tiny-bert", manifest.at("/lineage/pretrained/name").asText());
+        assertEquals(Sha256.of(checkpoint.resolve("model.safetensors")),
+                manifest.at("/lineage/pretrained/sha256").asText());
+    }
+
     private record Run(int exit, String output) {}
 
     private static Run train(String... overrides) {
         Map<String, String> options = new LinkedHashMap<>();
         for (String[] option : new String[][] {{"--name", "sst2"}, {"--data", "s3://data/sst/sentiment-train.tsv"},
                 {"--eval-data", "s3://data/sst/sentiment-dev.tsv"}, {"--publish", REGISTRY.toString()},
-                {"--s3-endpoint", server.endpoint().toString()}, {"--layers", "1"}, {"--width", "32"},
-                {"--heads", "2"}, {"--ffn-size", "64"}, {"--max-length", "32"}, {"--vocabulary-size", "300"},
+                {"--s3-endpoint", server.endpoint().toString()},
+                {"--max-length", "32"}, {"--vocabulary-size", "300"},
                 {"--epochs", "4"}, {"--batch-size", "16"}, {"--learning-rate", "0.003"}, {"--dropout", "0.1"}}) {
             options.put(option[0], option[1]);
         }
         for (int i = 0; i < overrides.length; i += 2) {
             options.put(overrides[i], overrides[i + 1]);
+        }
+        if (!options.containsKey("--pretrained")) {
+            options.putAll(Map.of("--layers", "1", "--width", "32", "--heads", "2", "--ffn-size", "64"));
         }
         List<String> args = new ArrayList<>(List.of("train", "--promote-if-better"));
         options.forEach((name, value) -> args.addAll(List.of(name, value)));
