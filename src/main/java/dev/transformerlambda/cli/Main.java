@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "transformer-lambda 0.1.0",
         description = "Train, evaluate and run Transformer text classifiers.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, PublishCommand.class,
+        subcommands = {TrainCommand.class, DistillCommand.class, EvaluateCommand.class, PredictCommand.class, PublishCommand.class,
             ListCommand.class, PromoteCommand.class, RollbackCommand.class, SubmitCommand.class,
             StatusCommand.class})
 public final class Main {

@@ -52,16 +52,29 @@ public record ArtifactManifest(
     /**
      * Where a model's knowledge came from besides its training data.
      *
-     * @param pretrained the checkpoint it was fine-tuned from
+     * @param pretrained the checkpoint it was fine-tuned from; null if none
+     * @param teacher the model it was distilled from; null if none
+     * @param distillation how it was distilled; null if it was not
      */
-    public record Lineage(Source pretrained) {}
+    public record Lineage(Source pretrained, Source teacher, Distillation distillation) {}
+
+    /**
+     * How a student was distilled from its teacher.
+     *
+     * @param augmentation how the augmented texts were made, in words
+     * @param augmentedTexts how many there were, besides the training texts
+     * @param labelWeight the true label's share of the loss where one is known
+     * @param teacherMetrics the teacher's scores on the student's evaluation data, for comparison
+     */
+    public record Distillation(String augmentation, int augmentedTexts, float labelWeight,
+            ClassificationMetrics teacherMetrics) {}
 
     /**
      * A model or checkpoint another one was made from.
      *
-     * @param name its short name ({@code minilm}) or location
-     * @param origin where its weights come from, in words
-     * @param sha256 the sha256 of its weights file
+     * @param name its short name ({@code minilm}), location, or model name
+     * @param origin where its weights come from: in words, or the teacher's version
+     * @param sha256 the sha256 of its weights file (a teacher: of its manifest)
      */
     public record Source(String name, String origin, String sha256) {}
 

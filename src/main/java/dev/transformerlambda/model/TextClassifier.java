@@ -32,6 +32,11 @@ public final class TextClassifier implements AutoCloseable {
         return model.newPredictor(new ClassifierTranslator(tokenizer, manifest.labels()));
     }
 
+    /** A predictor of raw logits, one row per text, for a teacher scoring texts. Close it after use. */
+    public Predictor<List<String>, float[][]> newLogitsPredictor() {
+        return model.newPredictor(new LogitsTranslator(tokenizer));
+    }
+
     /** Classifies {@code texts} with a short-lived predictor; for one-off calls. */
     public List<Prediction> predict(List<String> texts) throws TranslateException {
         try (Predictor<List<String>, List<Prediction>> predictor = newPredictor()) {

@@ -25,6 +25,9 @@ import dev.transformerlambda.data.LabelledDataset;
 import dev.transformerlambda.data.ValidationSplit;
 import dev.transformerlambda.evaluation.Evaluator;
 import dev.transformerlambda.model.ArtifactManifest;
+import dev.transformerlambda.model.ArtifactManifest.Distillation;
+import dev.transformerlambda.model.ArtifactManifest.Lineage;
+import dev.transformerlambda.model.ArtifactManifest.Source;
 import dev.transformerlambda.model.ArtifactManifest.TrainingSummary;
 import dev.transformerlambda.model.ClassifierTranslator;
 import dev.transformerlambda.model.ModelArtifact;
@@ -110,6 +113,15 @@ public final class ClassifierTrainer {
      */
     public Result train(ValidationSplit split, LabelledDataset evaluation, Path output)
             throws IOException, TranslateException {
+        return train(split, evaluation, output, null);
+    }
+
+    /**
+     * As {@link #train(ValidationSplit, LabelledDataset, Path)}, distilling: the student learns from
+     * {@code softTargets}, a teacher's logits for the training texts and augmented ones.
+     */
+    public Result train(ValidationSplit split, LabelledDataset evaluation, Path output, SoftTargets softTargets)
+            throws IOException, TranslateException {
         if (Files.exists(output)) {
             throw new IOException(output + " already exists; an artifact is never overwritten");
         }
@@ -123,6 +135,11 @@ public final class ClassifierTrainer {
                 options.name(), Arrays.toString(devices), Engine.getInstance().getGpuCount(), train.size(),
                 train.labelCounts(), validation.size(), split.description(),
                 evaluation == null ? "" : ", scoring " + evaluation.size() + " once at the end");
+        if (softTargets != null) {
+            log.printf("distilling %s %s: the teacher's logits for those examples and %d augmented texts, label"
+                    + " weight %.2f%n", softTargets.teacher().name(), softTargets.teacher().origin(),
+                    softTargets.augmentedTexts().size(), softTargets.labelWeight());
+        }
 
         // Written beside the destination and moved into place at the end, so a crash never
         // leaves a half-written artifact under the final name.
@@ -136,16 +153,19 @@ public final class ClassifierTrainer {
             try (HuggingFaceTokenizer tokenizer = ModelArtifact.openTokenizer(start.tokenizer(),
                     start.config().maxLength())) {
                 TokenizedBatches batches = new TokenizedBatches(tokenizer, train.examples(), labels, start.padId(),
-                        start.unknownId(), options.tokenDropout());
-                String fingerprint = TrainingCheckpoint.fingerprint(options, train.sha256(), validation.sha256());
-                fit = fit(model, tokenizer, batches, labels, validation, staging, fingerprint,
+                        start.unknownId(), options.tokenDropout(), softTargets);
+                String fingerprint = TrainingCheckpoint.fingerprint(options, train.sha256(),
+                        validation.sha256() + (softTargets == null ? "" : "|" + softTargets.cacheKey()));
+                Loss loss = softTargets == null ? Loss.softmaxCrossEntropyLoss()
+                        : new DistillationLoss(softTargets.labelWeight());
+                fit = fit(model, tokenizer, batches, loss, labels, validation, staging, fingerprint,
                         resume(staging, fingerprint));
                 scored = evaluation == null ? fit.best() : scoreOnce(model, tokenizer, labels, evaluation, staging);
             }
             ModelArtifact.delete(staging.resolve(".resume"));
             double seconds = (System.nanoTime() - started) / 1e9;
             ArtifactManifest manifest = ModelArtifact.writeManifest(staging,
-                    manifest(start, labels, split, evaluation, fit, scored, seconds, devices, staging));
+                    manifest(start, labels, split, evaluation, fit, scored, seconds, devices, staging, softTargets));
             Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
             log.printf("wrote %s (version %s, epoch %d: validation accuracy %.4f; %s accuracy %.4f, macro-F1 %.4f)"
                             + " in %s%n", output, manifest.version(), fit.bestEpoch(),
@@ -201,7 +221,7 @@ public final class ClassifierTrainer {
 
     private ArtifactManifest manifest(EncoderStart start, List<String> labels, ValidationSplit split,
             LabelledDataset evaluation, Fit fit, Evaluator.Result scored, double seconds, Device[] devices,
-            Path staging) throws IOException {
+            Path staging, SoftTargets softTargets) throws IOException {
         Instant now = Instant.now();
         LabelledDataset train = split.train();
         LabelledDataset validation = split.validation();
@@ -216,8 +236,17 @@ public final class ClassifierTrainer {
         String version = VERSION_TIME.format(now) + "-" + ModelArtifact.shortHash(staging.resolve(ModelArtifact.WEIGHTS));
         return new ArtifactManifest(options.name(), version, now.toString(), ArtifactManifest.FORMAT,
                 config.family().architecture(), config, config.maxLength(), labels, ModelArtifact.TOKENIZER,
-                ModelArtifact.WEIGHTS, training, scored.metrics(), fit.best().metrics(), start.lineage(),
+                ModelArtifact.WEIGHTS, training, scored.metrics(), fit.best().metrics(), lineage(start, softTargets),
                 engineVersions(), null, List.of());
+    }
+
+    private static Lineage lineage(EncoderStart start, SoftTargets softTargets) {
+        if (softTargets == null) {
+            return start.lineage();
+        }
+        Source pretrained = start.lineage() == null ? null : start.lineage().pretrained();
+        return new Lineage(pretrained, softTargets.teacher(), new Distillation(softTargets.augmentation(),
+                softTargets.augmentedTexts().size(), softTargets.labelWeight(), softTargets.teacherEvaluation()));
     }
 
     /** The outcome of the optimisation loop: the best epoch, its evaluation, epochs run. */
@@ -227,7 +256,7 @@ public final class ClassifierTrainer {
         }
     }
 
-    private Fit fit(Model model, HuggingFaceTokenizer tokenizer, TokenizedBatches batches, List<String> labels,
+    private Fit fit(Model model, HuggingFaceTokenizer tokenizer, TokenizedBatches batches, Loss loss, List<String> labels,
             LabelledDataset validation, Path staging, String fingerprint, Resume resume)
             throws IOException, TranslateException {
         int stepsPerEpoch = batches.batchesPerEpoch(options.batchSize());
@@ -248,7 +277,7 @@ public final class ClassifierTrainer {
                 .maxGradNorm(options.maxGradNorm())
                 .stepsDone(resume == null ? 0 : resume.checkpoint().stepsDone())
                 .build();
-        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+        DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
                 .optOptimizer(optimizer)
                 .optDevices(Engine.getInstance().getDevices());
 
@@ -286,8 +315,8 @@ public final class ClassifierTrainer {
                 epoch++;
                 int step = 0;
                 for (TokenizedBatches.Batch batch : batches.epoch(options.batchSize(), random)) {
-                    float loss = trainStep(trainer, optimizer, batch);
-                    progress.step(epoch, ++step, batch.size(), loss);
+                    float stepLoss = trainStep(trainer, optimizer, batch);
+                    progress.step(epoch, ++step, batch.size(), stepLoss);
                 }
                 Evaluator.Result result;
                 try (Predictor<List<String>, List<Prediction>> predictor = model.newPredictor(translator)) {
@@ -361,7 +390,8 @@ public final class ClassifierTrainer {
     private static float trainStep(Trainer trainer, ResumableAdamW optimizer, TokenizedBatches.Batch batch) {
         try (NDManager manager = trainer.getManager().newSubManager()) {
             NDList inputs = new NDList(manager.create(batch.ids()), manager.create(batch.mask()));
-            NDList labels = new NDList(manager.create(batch.labels()));
+            NDList labels = batch.teacherLogits() == null ? new NDList(manager.create(batch.labels()))
+                    : new NDList(manager.create(batch.labels()), manager.create(batch.teacherLogits()));
             Batch whole = new Batch(manager, inputs, labels, batch.size(), Batchifier.STACK, Batchifier.STACK, 0, 0);
             float loss = 0;
             try (GradientCollector collector = trainer.newGradientCollector()) {

@@ -82,7 +82,7 @@ record EncoderStart(ModelConfig config, AbstractBlock block, Path tokenizer, lon
             log.printf("pretrained encoder %s: %d layers x %d, %d heads, vocabulary %d (%s)%n", options.pretrained(),
                     shape.layers(), shape.hiddenSize(), shape.heads(), shape.vocabSize(), source.encoder().origin());
             Lineage lineage = new Lineage(new Source(options.pretrained(), source.encoder().origin(),
-                    source.encoder().sha256()));
+                    source.encoder().sha256()), null, null);
             return new EncoderStart(config, block, tokenizer, TokenizerVocabulary.idOf(tokenizer, "[PAD]"),
                     TokenizerVocabulary.idOf(tokenizer, WordPieceTrainer.UNK), lineage);
         } finally {

@@ -1,6 +1,5 @@
 package dev.transformerlambda.training;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.transformerlambda.data.LabelledText;
 import java.util.ArrayList;
@@ -12,12 +11,19 @@ import java.util.Random;
 /**
  * The training set, tokenized once, cut into batches of similar length each epoch. Batches are
  * padded to their longest text; grouping by length keeps that padding (and wasted compute) small,
- * and shuffling the batches keeps the order random.
+ * and shuffling the batches keeps the order random. When distilling, every example also carries
+ * its teacher's logits, and augmented texts come without a label ({@link #NO_LABEL}).
  */
 final class TokenizedBatches {
 
-    /** One batch: token ids and attention mask (B, T), and label indices (B). */
-    record Batch(long[][] ids, long[][] mask, float[] labels) {
+    /** The label index of an augmented text, which only the teacher's logits describe. */
+    static final float NO_LABEL = -1f;
+
+    /**
+     * One batch: token ids and attention mask (B, T), label indices (B), and the teacher's logits
+     * (B, classes) when distilling, else null.
+     */
+    record Batch(long[][] ids, long[][] mask, float[] labels, float[][] teacherLogits) {
         int size() {
             return labels.length;
         }
@@ -28,6 +34,7 @@ final class TokenizedBatches {
 
     private final List<long[]> ids = new ArrayList<>();
     private final float[] labels;
+    private final float[][] teacherLogits;
     private final long padId;
     private final long unknownId;
     private final float tokenDropout;
@@ -38,14 +45,30 @@ final class TokenizedBatches {
      */
     TokenizedBatches(HuggingFaceTokenizer tokenizer, List<LabelledText> examples, List<String> labelNames,
             long padId, long unknownId, float tokenDropout) {
+        this(tokenizer, examples, labelNames, padId, unknownId, tokenDropout, null);
+    }
+
+    /**
+     * @param softTargets the teacher's logits of each example and the augmented texts after them;
+     *     null to train on the labels alone
+     */
+    TokenizedBatches(HuggingFaceTokenizer tokenizer, List<LabelledText> examples, List<String> labelNames,
+            long padId, long unknownId, float tokenDropout, SoftTargets softTargets) {
         this.padId = padId;
         this.unknownId = unknownId;
         this.tokenDropout = tokenDropout;
-        this.labels = new float[examples.size()];
-        for (int i = 0; i < examples.size(); i++) {
-            Encoding encoding = tokenizer.encode(examples.get(i).text());
-            ids.add(encoding.getIds());
-            labels[i] = labelNames.indexOf(examples.get(i).label());
+        List<String> augmented = softTargets == null ? List.of() : softTargets.augmentedTexts();
+        this.labels = new float[examples.size() + augmented.size()];
+        this.teacherLogits = softTargets == null ? null : softTargets.logits();
+        if (teacherLogits != null && teacherLogits.length != labels.length) {
+            throw new IllegalArgumentException("teacher logits for " + teacherLogits.length + " texts, but there are "
+                    + labels.length);
+        }
+        List<String> texts = new ArrayList<>(examples.stream().map(LabelledText::text).toList());
+        texts.addAll(augmented);
+        for (int i = 0; i < texts.size(); i++) {
+            ids.add(tokenizer.encode(texts.get(i)).getIds());
+            labels[i] = i < examples.size() ? labelNames.indexOf(examples.get(i).label()) : NO_LABEL;
         }
     }
 
@@ -82,6 +105,7 @@ final class TokenizedBatches {
         long[][] batchIds = new long[members.size()][length];
         long[][] mask = new long[members.size()][length];
         float[] batchLabels = new float[members.size()];
+        float[][] batchLogits = teacherLogits == null ? null : new float[members.size()][];
         for (int row = 0; row < members.size(); row++) {
             long[] tokens = ids.get(members.get(row));
             for (int t = 0; t < length; t++) {
@@ -93,7 +117,10 @@ final class TokenizedBatches {
                 mask[row][t] = real ? 1 : 0;
             }
             batchLabels[row] = labels[members.get(row)];
+            if (batchLogits != null) {
+                batchLogits[row] = teacherLogits[members.get(row)];
+            }
         }
-        return new Batch(batchIds, mask, batchLabels);
+        return new Batch(batchIds, mask, batchLabels, batchLogits);
     }
 }

@@ -77,6 +77,10 @@ public final class PerformanceSuite implements Callable<Integer> {
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "A Python with torch (Debian's python3-torch).")
     String python;
 
+    @Option(names = "--no-peer", description = "Skip the PyTorch peer and the training figures, which use it"
+            + " (for a model whose shape the peer does not build, such as a fine-tuned BERT-layout encoder).")
+    boolean noPeer;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new PerformanceSuite()).execute(args));
     }
@@ -156,6 +160,14 @@ public final class PerformanceSuite implements Callable<Integer> {
             typicalTokens = typical.stream().mapToInt(djl::tokens).max().orElseThrow();
         }
 
+        if (noPeer) {
+            System.out.printf("Measured %s on %s; JVM: %s; function and DJL: %d libtorch thread(s); model %s (%s,"
+                    + " %d layers x %d); no peer.%n%n", LocalDate.now(), Table.machine(),
+                    System.getProperty("java.vm.version"), threads, manifest.version(), manifest.architecture(),
+                    shape.layers(), shape.width());
+            System.out.print(table.render());
+            return 0;
+        }
         System.err.println("training: train, one epoch");
         Path launcher = Path.of("scripts/transformer-lambda");
         double trainRate = TrainingRun.sentencesPerSecond(launcher, trainData, evalData, TRAIN_BATCH);

@@ -1,0 +1,163 @@
+package dev.transformerlambda.cli;
+
+import ai.djl.inference.Predictor;
+import dev.transformerlambda.data.LabelledDataset;
+import dev.transformerlambda.data.LabelledText;
+import dev.transformerlambda.data.ValidationSplit;
+import dev.transformerlambda.digest.Sha256;
+import dev.transformerlambda.distillation.Augmenter;
+import dev.transformerlambda.distillation.TeacherLogits;
+import dev.transformerlambda.evaluation.ClassificationMetrics;
+import dev.transformerlambda.evaluation.Evaluator;
+import dev.transformerlambda.model.ArtifactManifest;
+import dev.transformerlambda.model.ArtifactManifest.Source;
+import dev.transformerlambda.model.ModelArtifact;
+import dev.transformerlambda.model.Prediction;
+import dev.transformerlambda.model.TextClassifier;
+import dev.transformerlambda.registry.ModelRegistry;
+import dev.transformerlambda.registry.RegistryException;
+import dev.transformerlambda.registry.RegistryUri;
+import dev.transformerlambda.training.SoftTargets;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * {@code distill}: trains a small student on a teacher's logits over the training texts and
+ * augmented ones, then writes (and publishes) it as {@code train} does.
+ */
+@Command(name = "distill", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Distill a teacher model (any classifier artifact, usually a fine-tuned pretrained encoder)"
+                + " into a small student trained from scratch, and write its artifact directory.")
+public final class DistillCommand implements Callable<Integer> {
+
+    private static final int EVALUATION_BATCH = 64;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--teacher", required = true, paramLabel = "DIR|s3://BUCKET/PREFIX/NAME",
+            description = "The teacher: an artifact directory, or a registry whose current version teaches.")
+    String teacher;
+
+    @Option(names = "--augment-per-text", description = "Augmented texts to try per training text"
+            + " (default: ${DEFAULT-VALUE}).")
+    int perText = 20;
+
+    @Option(names = "--mask-rate", description = "Chance a word is masked (default: ${DEFAULT-VALUE}).")
+    double maskRate = 0.1;
+
+    @Option(names = "--replace-rate", description = "Chance a word is replaced by another training word"
+            + " (default: ${DEFAULT-VALUE}).")
+    double replaceRate = 0.1;
+
+    @Option(names = "--ngram-rate", description = "Chance a text is cut to one of its 1- to 5-grams"
+            + " (default: ${DEFAULT-VALUE}).")
+    double ngramRate = 0.25;
+
+    @Option(names = "--label-weight", description = "The true label's share of the loss where one is known;"
+            + " the teacher's logits take the rest (default: ${DEFAULT-VALUE}).")
+    float labelWeight = 0.5f;
+
+    @Option(names = "--teacher-cache", paramLabel = "DIR", description = "Where the teacher's logits are cached,"
+            + " keyed by teacher and texts (default: ${DEFAULT-VALUE}).")
+    Path cache = Path.of(System.getProperty("java.io.tmpdir"), "transformer-lambda", "teacher-logits");
+
+    @Mixin
+    TrainingRun run;
+
+    @Mixin
+    ModelOptions student;
+
+    @Override
+    public Integer call() throws Exception {
+        return run.run(spec, student, this::softTargets);
+    }
+
+    private SoftTargets softTargets(ValidationSplit split, LabelledDataset evaluation, Supplier<S3Client> s3)
+            throws Exception {
+        PrintWriter log = spec.commandLine().getOut();
+        Path work = Files.createTempDirectory("distill-teacher-");
+        try {
+            Path teacherDir = teacher.startsWith("s3://") ? currentVersion(s3.get(), work) : Path.of(teacher);
+            ArtifactManifest manifest = ModelArtifact.verify(teacherDir);
+            String teacherSha256 = Sha256.of(teacherDir.resolve(ModelArtifact.MANIFEST));
+            List<String> labels = split.train().labels();
+            int[] columns = columnsOf(manifest.labels(), labels);
+
+            Augmenter augmenter = new Augmenter(perText, maskRate, replaceRate, ngramRate, student.options(0.1f).seed());
+            List<String> trainTexts = split.train().examples().stream().map(LabelledText::text).toList();
+            List<String> augmented = augmenter.augment(trainTexts);
+            List<String> texts = new ArrayList<>(trainTexts);
+            texts.addAll(augmented);
+            log.printf("teacher %s %s (%s): %d training texts and %d augmented ones (%s)%n", manifest.name(),
+                    manifest.version(), manifest.architecture(), trainTexts.size(), augmented.size(),
+                    augmenter.describe());
+            String key = TeacherLogits.key(teacherSha256, texts);
+            float[][] logits;
+            ClassificationMetrics teacherEvaluation = null;
+            try (TextClassifier model = ModelArtifact.load(teacherDir)) {
+                logits = TeacherLogits.score(model, key, texts, cache, log);
+                if (evaluation != null) {
+                    try (Predictor<List<String>, List<Prediction>> predictor = model.newPredictor()) {
+                        teacherEvaluation = Evaluator.evaluate(predictor, manifest.labels(), evaluation,
+                                EVALUATION_BATCH).metrics();
+                    }
+                    log.printf("teacher on %s: accuracy %.4f, macro-F1 %.4f%n", evaluation.source(),
+                            teacherEvaluation.accuracy(), teacherEvaluation.macroF1());
+                }
+            }
+            return new SoftTargets(augmented, reorder(logits, columns), labelWeight,
+                    new Source(manifest.name(), manifest.version(), teacherSha256), augmenter.describe(), key,
+                    teacherEvaluation);
+        } finally {
+            ModelArtifact.delete(work);
+        }
+    }
+
+    private Path currentVersion(S3Client s3, Path work) throws IOException {
+        ModelRegistry registry = new ModelRegistry(s3, RegistryUri.parse(teacher));
+        String version = registry.current()
+                .orElseThrow(() -> new RegistryException(teacher + " has no current version to teach"))
+                .pointer().version();
+        return registry.download(version, work);
+    }
+
+    /** For each of the student's labels, the teacher's logit column that holds it. */
+    private static int[] columnsOf(List<String> teacherLabels, List<String> studentLabels) {
+        int[] columns = new int[studentLabels.size()];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = teacherLabels.indexOf(studentLabels.get(i));
+            if (columns[i] < 0) {
+                throw new IllegalArgumentException("the teacher does not know the label '" + studentLabels.get(i)
+                        + "'; its labels are " + teacherLabels);
+            }
+        }
+        if (teacherLabels.size() != studentLabels.size()) {
+            throw new IllegalArgumentException("the teacher's labels " + teacherLabels + " are not the training"
+                    + " data's " + studentLabels);
+        }
+        return columns;
+    }
+
+    private static float[][] reorder(float[][] logits, int[] columns) {
+        float[][] out = new float[logits.length][columns.length];
+        for (int row = 0; row < logits.length; row++) {
+            for (int c = 0; c < columns.length; c++) {
+                out[row][c] = logits[row][columns[c]];
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,174 @@
+package dev.transformerlambda.cli;
+
+import dev.transformerlambda.data.DataSource;
+import dev.transformerlambda.data.LabelledDataset;
+import dev.transformerlambda.data.ValidationSplit;
+import dev.transformerlambda.model.ArtifactManifest.Promotion;
+import dev.transformerlambda.model.ModelArtifact;
+import dev.transformerlambda.registry.ModelRegistry;
+import dev.transformerlambda.registry.RegistryUri;
+import dev.transformerlambda.training.CheckpointStore;
+import dev.transformerlambda.training.ClassifierTrainer;
+import dev.transformerlambda.training.PromotionGate;
+import dev.transformerlambda.training.SoftTargets;
+import dev.transformerlambda.training.TrainingOptions;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A training run's data, output, checkpoints and publishing, shared by {@code train} and {@code
+ * distill}: reads the data, carves the validation split, trains, and publishes (through the
+ * promotion gate when asked).
+ */
+final class TrainingRun {
+
+    /** The exit code when a model was published but not promoted by {@code --promote-if-better}. */
+    static final int NOT_PROMOTED = 3;
+
+    @Option(names = "--data", required = true, paramLabel = "PATH|s3://BUCKET/KEY",
+            description = "Training data: .tsv, .csv (label,text header) or .jsonl, local or on S3.")
+    String data;
+
+    @Option(names = "--val-data", paramLabel = "PATH|s3://BUCKET/KEY",
+            description = "Validation data that chooses the epoch and stops training early. Without it,"
+                    + " --val-fraction of the training data is held out (per label, seeded).")
+    String valData;
+
+    @Option(names = "--val-fraction", description = "Share of the training data held out for validation when"
+            + " --val-data is not given (default: ${DEFAULT-VALUE}).")
+    float valFraction = TrainingOptions.builder().build().validationFraction();
+
+    @Option(names = "--eval-data", paramLabel = "PATH|s3://BUCKET/KEY",
+            description = "Evaluation data, scored once after training for the manifest's metrics and the"
+                    + " promotion gate; never used to choose anything.")
+    String evalData;
+
+    @Option(names = "--output", description = "The artifact directory to create; must not exist."
+            + " Without it, a temporary directory (with --publish).")
+    Path output;
+
+    @Option(names = "--publish", paramLabel = "s3://BUCKET/PREFIX/NAME",
+            description = "Publish the trained model to this registry as a new version.")
+    String publish;
+
+    @Option(names = "--promote-if-better", description = "With --publish: serve the new version unless it is"
+            + " worse than the current one on the evaluation data by more than --promotion-margin.")
+    boolean promoteIfBetter;
+
+    @Option(names = "--promotion-margin", description = "Accuracy the new model may lose and still be promoted"
+            + " (default: ${DEFAULT-VALUE}).")
+    double promotionMargin = 0.0;
+
+    @Option(names = "--checkpoint", paramLabel = "DIR|s3://BUCKET/PREFIX",
+            description = "Save a checkpoint after every epoch under LOCATION/JOB_ID, and resume from the latest"
+                    + " one there.")
+    String checkpoint;
+
+    @Option(names = "--job-id", defaultValue = "${env:AWS_BATCH_JOB_ID}",
+            description = "Names the checkpoints of this run; a restarted job with the same id resumes"
+                    + " (default: $AWS_BATCH_JOB_ID, else the model name).")
+    String jobId;
+
+    @Mixin
+    S3Options s3Options;
+
+    /** What a teacher says about the training texts, for {@code distill}. */
+    interface Teacher {
+        SoftTargets softTargets(ValidationSplit split, LabelledDataset evaluation, Supplier<S3Client> s3)
+                throws Exception;
+    }
+
+    /**
+     * Trains the model {@code model} describes and publishes it as asked.
+     *
+     * @param teacher the teacher to distill from; null to train on the labels alone
+     * @return the command's exit code
+     */
+    int run(CommandSpec spec, ModelOptions model, Teacher teacher) throws Exception {
+        if (output == null && publish == null) {
+            throw new ParameterException(spec.commandLine(), "give --output, --publish, or both");
+        }
+        if (promoteIfBetter && publish == null) {
+            throw new ParameterException(spec.commandLine(), "--promote-if-better needs --publish");
+        }
+        if (promoteIfBetter && evalData == null) {
+            throw new ParameterException(spec.commandLine(), "--promote-if-better needs --eval-data: models are"
+                    + " compared on data neither was chosen on");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (S3Access s3 = new S3Access(s3Options)) {
+            DataSource source = new DataSource(s3::client);
+            TrainingOptions options = model.options(valFraction);
+            LabelledDataset train = source.read(data);
+            ValidationSplit split = valData != null ? ValidationSplit.given(train, source.read(valData))
+                    : ValidationSplit.carve(train, options.validationFraction(), options.seed());
+            LabelledDataset evaluation = evalData == null ? null : source.read(evalData);
+            RegistryUri registryUri = publish == null ? null : RegistryUri.parse(publish);
+            Path artifact = output != null ? output
+                    : Files.createTempDirectory("transformer-lambda-").resolve(options.name());
+            CheckpointStore checkpoints = checkpoint == null ? null
+                    : CheckpointStore.at(checkpoint.replaceAll("/+$", "") + "/" + (jobId != null ? jobId : options.name()),
+                            s3::client);
+            SoftTargets softTargets = teacher == null ? null : teacher.softTargets(split, evaluation, s3::client);
+            new ClassifierTrainer(options, out, System.console() != null, checkpoints, s3::client)
+                    .train(split, evaluation, artifact, softTargets);
+            return registryUri == null ? 0
+                    : publish(spec, new ModelRegistry(s3.client(), registryUri), artifact, evaluation);
+        }
+    }
+
+    private int publish(CommandSpec spec, ModelRegistry registry, Path artifact, LabelledDataset evaluation)
+            throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Promotion promotion = null;
+        if (promoteIfBetter) {
+            promotion = new PromotionGate(registry, promotionMargin).decide(artifact, evaluation);
+            // Recorded before publishing: a published version never changes.
+            ModelArtifact.writeManifest(artifact, ModelArtifact.verify(artifact).withPromotion(promotion));
+        }
+        String version = registry.publish(artifact);
+        out.printf("published %s/%s%n", registry.uri(), version);
+        if (promotion == null) {
+            return 0;
+        }
+        if (!promotion.promoted()) {
+            out.printf("not promoted: %s%n", promotion.reason());
+            return NOT_PROMOTED;
+        }
+        registry.promote(version);
+        out.printf("promoted %s: %s%n", version, promotion.reason());
+        return 0;
+    }
+
+    /** Creates the S3 client on first use only, so local runs never touch AWS configuration. */
+    static final class S3Access implements AutoCloseable {
+        private final S3Options options;
+        private S3Client client;
+
+        S3Access(S3Options options) {
+            this.options = options;
+        }
+
+        synchronized S3Client client() {
+            if (client == null) {
+                client = options.client();
+            }
+            return client;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (client != null) {
+                client.close();
+            }
+        }
+    }
+
+}

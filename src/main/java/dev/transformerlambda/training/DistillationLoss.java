@@ -1,0 +1,34 @@
+package dev.transformerlambda.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.loss.Loss;
+
+/**
+ * The student's loss when distilling (Tang et al. 2019): the mean squared error between its
+ * logits and the teacher's, mixed with cross-entropy on the true label where there is one.
+ * Labels: the label indices (B), {@link TokenizedBatches#NO_LABEL} for augmented texts, and the
+ * teacher's logits (B, classes).
+ */
+final class DistillationLoss extends Loss {
+
+    private final float labelWeight;
+
+    DistillationLoss(float labelWeight) {
+        super("DistillationLoss");
+        this.labelWeight = labelWeight;
+    }
+
+    @Override
+    public NDArray evaluate(NDList labels, NDList predictions) {
+        NDArray logits = predictions.head();
+        NDArray label = labels.get(0);
+        NDArray teacher = labels.get(1);
+        NDArray squaredError = logits.sub(teacher).square().mean(new int[] {1});
+        NDArray known = label.gte(0f).toType(logits.getDataType(), false);
+        NDArray index = label.maximum(0f).toType(ai.djl.ndarray.types.DataType.INT64, false).expandDims(1);
+        NDArray crossEntropy = logits.logSoftmax(1).gather(index, 1).squeeze(1).neg();
+        NDArray labelled = crossEntropy.mul(labelWeight).add(squaredError.mul(1 - labelWeight));
+        return labelled.mul(known).add(squaredError.mul(known.neg().add(1f))).mean();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.transformerlambda.training;
+
+import dev.transformerlambda.evaluation.ClassificationMetrics;
+import dev.transformerlambda.model.ArtifactManifest.Source;
+import java.util.List;
+
+/**
+ * What a teacher model says about the training texts, for distillation: its logits for every
+ * training example and then for every augmented text, in that order.
+ *
+ * @param augmentedTexts texts made from the training examples, unlabelled
+ * @param logits one row per training example, then one per augmented text
+ * @param labelWeight how much the true label counts against the teacher's logits where a label is
+ *     known: the loss is {@code w * cross-entropy + (1 - w) * MSE(logits)}; augmented texts learn
+ *     from the logits alone
+ * @param teacher the teacher, for the student's lineage
+ * @param augmentation how the augmented texts were made, in words
+ * @param cacheKey identifies teacher, data and augmentation together (a checkpoint of a run with
+ *     other soft targets is refused)
+ * @param teacherEvaluation the teacher's scores on the student's evaluation data; null if none
+ */
+public record SoftTargets(List<String> augmentedTexts, float[][] logits, float labelWeight, Source teacher,
+        String augmentation, String cacheKey, ClassificationMetrics teacherEvaluation) {
+
+    public SoftTargets {
+        augmentedTexts = List.copyOf(augmentedTexts);
+        if (labelWeight < 0 || labelWeight > 1) {
+            throw new IllegalArgumentException("the label weight must be in [0, 1], got " + labelWeight);
+        }
+    }
+}
