@@ -24,10 +24,11 @@ public final class ListCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (RegistryOptions.Session session = registryOptions.open()) {
             List<VersionInfo> versions = session.registry().list();
-            out.printf("%-2s %-26s %-30s %9s %9s%n", "", "version", "created", "accuracy", "macro-F1");
+            out.printf("%-2s %-26s %-30s %9s %9s  %-31s %s%n", "", "version", "created", "accuracy", "macro-F1",
+                    "architecture", "origin");
             for (VersionInfo v : versions) {
-                out.printf("%-2s %-26s %-30s %9.4f %9.4f%n", v.current() ? "*" : "", v.version(), v.created(),
-                        v.accuracy(), v.macroF1());
+                out.printf("%-2s %-26s %-30s %9.4f %9.4f  %-31s %s%n", v.current() ? "*" : "", v.version(),
+                        v.created(), v.accuracy(), v.macroF1(), v.architecture(), v.origin());
             }
             if (versions.isEmpty()) {
                 out.printf("no versions published under %s%n", session.registry().uri());

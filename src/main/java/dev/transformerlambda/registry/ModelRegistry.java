@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ArtifactManifest.ArtifactFile;
+import dev.transformerlambda.model.ArtifactManifest.Lineage;
 import dev.transformerlambda.model.InvalidArtifactException;
 import dev.transformerlambda.model.ModelArtifact;
 import java.io.IOException;
@@ -181,10 +182,21 @@ public final class ModelRegistry {
             Optional<ArtifactManifest> manifest = findManifest(version);
             // A version without a manifest is an upload still in progress or one that failed.
             manifest.ifPresent(m -> versions.add(new VersionInfo(version, m.created(),
-                    m.metrics().accuracy(), m.metrics().macroF1(), version.equals(current))));
+                    m.metrics().accuracy(), m.metrics().macroF1(), version.equals(current), m.architecture(),
+                    origin(m.lineage()))));
         }
         versions.sort(Comparator.comparing(VersionInfo::version));
         return versions;
+    }
+
+    private static String origin(Lineage lineage) {
+        if (lineage == null) {
+            return "from scratch";
+        }
+        if (lineage.teacher() != null) {
+            return "distilled from " + lineage.teacher().name() + " " + lineage.teacher().origin();
+        }
+        return lineage.pretrained() == null ? "from scratch" : "fine-tuned from " + lineage.pretrained().name();
     }
 
     /**

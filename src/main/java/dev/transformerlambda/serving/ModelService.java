@@ -94,10 +94,10 @@ public class ModelService {
         checkIfDue();
         LoadedModel model = current.get();
         if (model == null) {
-            return new ModelStatus(null, null, null, null, null, null, config.modelUri(), lastCheck);
+            return new ModelStatus(null, null, null, null, null, null, null, null, config.modelUri(), lastCheck);
         }
         ArtifactManifest m = model.manifest();
-        return new ModelStatus(m.name(), m.version(), m.labels(), m.metrics(), m.created(),
+        return new ModelStatus(m.name(), m.version(), m.labels(), m.architecture(), m.metrics(), m.lineage(), m.created(),
                 model.loadedAt().toString(), model.source(), lastCheck);
     }
 

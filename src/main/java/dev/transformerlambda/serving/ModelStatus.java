@@ -1,6 +1,7 @@
 package dev.transformerlambda.serving;
 
 import dev.transformerlambda.evaluation.ClassificationMetrics;
+import dev.transformerlambda.model.ArtifactManifest.Lineage;
 import java.util.List;
 
 /**
@@ -9,7 +10,10 @@ import java.util.List;
  * @param name the model's name, null before a model is loaded
  * @param version its version
  * @param labels labels in index order
+ * @param architecture its encoder family ({@code transformer-encoder-classifier}, {@code
+ *     bert-encoder-classifier})
  * @param metrics its evaluation metrics
+ * @param lineage the pretrained encoder or teacher it came from, if any
  * @param created when it was trained
  * @param loadedAt when this function loaded it
  * @param source where it was loaded from
@@ -19,7 +23,9 @@ public record ModelStatus(
         String name,
         String version,
         List<String> labels,
+        String architecture,
         ClassificationMetrics metrics,
+        Lineage lineage,
         String created,
         String loadedAt,
         String source,

@@ -118,6 +118,9 @@ class LiveSwapIT {
         assertTrue(switchSeconds < 1 + 10, "switched " + switchSeconds + " s after the promote");
         System.out.printf("swap: first answer from %s %.2f s after promote, %d answers, 0 failed%n",
                 secondVersion, switchSeconds, snapshot.size());
+        given().when().get("/model").then().statusCode(200)
+                .body("architecture", equalTo("bert-encoder-classifier"))
+                .body("lineage.pretrained.name", equalTo(dir.resolve("v2-checkpoint").toString()));
         try (var cached = Files.list(cacheDir.resolve(registry.uri().name()))) {
             assertEquals(List.of(secondVersion), cached.map(p -> p.getFileName().toString()).toList(),
                     "the download cache keeps only the version served");

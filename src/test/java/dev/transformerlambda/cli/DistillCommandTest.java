@@ -1,0 +1,123 @@
+package dev.transformerlambda.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.transformerlambda.data.DatasetReader;
+import dev.transformerlambda.data.LabelledText;
+import dev.transformerlambda.digest.Sha256;
+import dev.transformerlambda.model.ArtifactManifest;
+import dev.transformerlambda.model.DefaultModelTest;
+import dev.transformerlambda.model.ModelArtifact;
+import dev.transformerlambda.model.Prediction;
+import dev.transformerlambda.model.TextClassifier;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code distill} on a few dozen of the fixture's sentences, with the committed SST-2 model
+ * (trained on thousands) as the teacher: the setting distillation is for, a teacher that knows
+ * more than the student's labelled data can teach it.
+ */
+class DistillCommandTest {
+
+    private static final Path TEACHER = DefaultModelTest.DEFAULT_MODEL;
+    private static final List<String> STUDENT = List.of("--layers", "1", "--width", "32", "--heads", "2",
+            "--ffn-size", "64", "--max-length", "32", "--vocabulary-size", "300", "--epochs", "6", "--batch-size", "16",
+            "--learning-rate", "0.003", "--dropout", "0.1", "--patience", "6", "--seed", "5");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDistilledStudentAgreesWithItsTeacherMoreThanAStudentOfTheLabelsAlone() throws Exception {
+        Path train = smallTrainingSet(24);
+        Path distilled = dir.resolve("distilled");
+        Path plain = dir.resolve("plain");
+        String output = run(train, "distill", "--teacher", TEACHER.toString(), "--augment-per-text", "20",
+                "--label-weight", "0", "--teacher-cache", dir.resolve("cache").toString(), "--output",
+                distilled.toString());
+        run(train, "train", "--output", plain.toString());
+
+        List<String> heldOut = texts("sentiment-dev.tsv");
+        List<Prediction> teacher = predict(TEACHER, heldOut);
+        double distilledAgreement = agreement(teacher, predict(distilled, heldOut));
+        double plainAgreement = agreement(teacher, predict(plain, heldOut));
+        System.out.printf("agreement with the teacher on %d held-out texts: distilled %.3f, labels alone %.3f%n",
+                heldOut.size(), distilledAgreement, plainAgreement);
+        assertTrue(distilledAgreement > plainAgreement,
+                "distilled " + distilledAgreement + " against " + plainAgreement + "\n" + output);
+
+        ArtifactManifest manifest = ModelArtifact.verify(distilled);
+        ArtifactManifest teacherManifest = ModelArtifact.verify(TEACHER);
+        assertEquals(teacherManifest.name(), manifest.lineage().teacher().name());
+        assertEquals(teacherManifest.version(), manifest.lineage().teacher().origin());
+        assertEquals(Sha256.of(TEACHER.resolve(ModelArtifact.MANIFEST)), manifest.lineage().teacher().sha256());
+        assertTrue(manifest.lineage().distillation().augmentedTexts() > 500,
+                "augmented: " + manifest.lineage().distillation().augmentedTexts());
+        assertTrue(manifest.lineage().distillation().augmentation().contains("20 per text"));
+        assertEquals(manifest.metrics().examples(), manifest.lineage().distillation().teacherMetrics().examples(),
+                "both scored on the same evaluation data");
+    }
+
+    /** The first {@code perLabel} sentences of each label of the training fixture, as a TSV file. */
+    private Path smallTrainingSet(int perLabel) throws Exception {
+        List<String> lines = new ArrayList<>(List.of("label\ttext"));
+        try (InputStream in = DistillCommandTest.class.getResourceAsStream("/fixtures/sentiment-train.tsv")) {
+            List<LabelledText> examples = DatasetReader.read("sentiment-train.tsv", in).examples();
+            for (String label : List.of("negative", "positive")) {
+                examples.stream().filter(e -> e.label().equals(label)).limit(perLabel)
+                        .forEach(e -> lines.add(e.label() + "\t" + e.text()));
+            }
+        }
+        return Files.write(dir.resolve("small-train.tsv"), lines);
+    }
+
+    private String run(Path train, String command, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of(command, "--data", train.toString(),
+                "--eval-data", fixture("sentiment-dev.tsv")));
+        args.addAll(List.of(options));
+        args.addAll(STUDENT);
+        StringWriter out = new StringWriter();
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(out, true));
+        int exit = commandLine.execute(args.toArray(String[]::new));
+        assertEquals(0, exit, out.toString());
+        return out.toString();
+    }
+
+    private static List<Prediction> predict(Path model, List<String> texts) throws Exception {
+        try (TextClassifier classifier = ModelArtifact.load(model)) {
+            return classifier.predict(texts);
+        }
+    }
+
+    private static double agreement(List<Prediction> teacher, List<Prediction> student) {
+        long same = 0;
+        for (int i = 0; i < teacher.size(); i++) {
+            if (teacher.get(i).label().equals(student.get(i).label())) {
+                same++;
+            }
+        }
+        return (double) same / teacher.size();
+    }
+
+    private static List<String> texts(String fixture) throws Exception {
+        try (InputStream in = DistillCommandTest.class.getResourceAsStream("/fixtures/" + fixture)) {
+            return DatasetReader.read(fixture, in).examples().stream().map(LabelledText::text).toList();
+        }
+    }
+
+    private static String fixture(String name) throws Exception {
+        return Path.of(DistillCommandTest.class.getResource("/fixtures/" + name).toURI()).toString();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.transformerlambda.distillation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class AugmenterTest {
+
+    private static final List<String> TEXTS = List.of(
+            "a gripping , beautifully acted film .",
+            "it 's a dull , lifeless and overlong mess .",
+            "meh",
+            "the cast is uniformly excellent , and the script sparkles");
+
+    @Test
+    void theSameSeedMakesTheSameTexts() {
+        List<String> once = Augmenter.paperDefaults(7).augment(TEXTS);
+        List<String> again = Augmenter.paperDefaults(7).augment(TEXTS);
+        List<String> other = Augmenter.paperDefaults(8).augment(TEXTS);
+
+        assertEquals(once, again);
+        assertNotEquals(once, other);
+        assertTrue(once.size() > TEXTS.size() * 5, "made " + once.size());
+    }
+
+    @Test
+    void neverMakesAnEmptyTextADuplicateOrATrainingText() {
+        // Every word masked or replaced, and every text cut to an n-gram: the harshest settings.
+        List<String> made = new Augmenter(50, 0.5, 0.5, 1.0, 3).augment(TEXTS);
+
+        assertFalse(made.isEmpty());
+        assertTrue(made.stream().noneMatch(String::isBlank), "no empty text");
+        assertEquals(made.size(), new HashSet<>(made).size(), "no duplicates");
+        assertTrue(made.stream().noneMatch(TEXTS::contains), "no training text again");
+    }
+
+    @Test
+    void usesOnlyTrainingWordsAndTheMaskToken() {
+        Set<String> vocabulary = new HashSet<>();
+        TEXTS.forEach(text -> vocabulary.addAll(Arrays.asList(text.split(" "))));
+        vocabulary.add(Augmenter.MASK);
+
+        List<String> made = Augmenter.paperDefaults(11).augment(TEXTS);
+
+        assertTrue(made.stream().anyMatch(text -> text.contains(Augmenter.MASK)), "some words are masked");
+        for (String text : made) {
+            assertTrue(vocabulary.containsAll(Arrays.asList(text.split(" "))), text);
+        }
+    }
+}
