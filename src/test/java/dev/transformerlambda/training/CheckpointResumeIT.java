@@ -52,6 +52,30 @@ class CheckpointResumeIT {
     }
 
     @Test
+    void aKilledDistillationResumesAtItsCheckpointWithoutScoringTheTextsAgain() throws Exception {
+        String[] distill = {"distill", "--teacher", "src/main/models/sst2", "--augment-per-text", "5",
+                "--teacher-cache", dir.resolve("teacher-cache").toString()};
+        Path log = dir.resolve("first.log");
+        Process first = start(dir.resolve("student"), log, distill, "--learning-rate", "0.003");
+        awaitLine(first, log, "checkpoint: epoch 2 saved");
+        first.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+        assertTrue(Files.readString(log).contains("teacher logits: "), Files.readString(log));
+
+        Path secondLog = dir.resolve("second.log");
+        Process second = start(dir.resolve("student"), secondLog, distill, "--learning-rate", "0.003");
+        assertTrue(second.waitFor(5, TimeUnit.MINUTES), "the resumed run finished");
+        String output = Files.readString(secondLog);
+        assertEquals(0, second.exitValue(), output);
+
+        assertTrue(output.contains("from the cache"), "the teacher did not score the texts again: " + output);
+        assertTrue(output.matches("(?s).*resuming from the checkpoint of epoch [2-9].*"), output);
+        assertFalse(output.contains("epoch 1: train loss"), "epoch 1 was not run again: " + output);
+        ArtifactManifest manifest = ModelArtifact.verify(dir.resolve("student"));
+        assertEquals(EPOCHS, manifest.training().epochs(), "the history spans both processes");
+        assertEquals("sst2", manifest.lineage().teacher().name());
+    }
+
+    @Test
     void aCorruptCheckpointIsRefusedWithAClearMessage() throws Exception {
         Path log = dir.resolve("first.log");
         Process first = start(dir.resolve("model"), log);
@@ -88,20 +112,26 @@ class CheckpointResumeIT {
     }
 
     private Process start(Path output, Path log, String... extra) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
+        return start(output, log, new String[] {"train"}, extra);
+    }
+
+    /** {@code command} (train, or distill and its options) on the fixture, checkpointing as job-42. */
+    private Process start(Path output, Path log, String[] command, String... extra) throws Exception {
+        List<String> line = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-Dai.djl.offline=true",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "train", "--data", fixture("sentiment-train.tsv"), "--eval-data", fixture("sentiment-dev.tsv"),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        line.addAll(List.of(command));
+        line.addAll(List.of("--data", fixture("sentiment-train.tsv"), "--eval-data", fixture("sentiment-dev.tsv"),
                 "--output", output.toString(), "--name", "tiny", "--layers", "1", "--width", "32", "--heads", "2",
                 "--ffn-size", "64", "--max-length", "32", "--vocabulary-size", "300", "--epochs", "" + EPOCHS,
                 "--patience", "" + EPOCHS, "--batch-size", "16", "--dropout", "0.1",
                 "--checkpoint", dir.resolve("checkpoints").toString(), "--job-id", "job-42"));
         if (extra.length == 0) {
-            command.addAll(List.of("--learning-rate", "0.003"));
+            line.addAll(List.of("--learning-rate", "0.003"));
         } else {
-            command.addAll(List.of(extra));
+            line.addAll(List.of(extra));
         }
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private static void awaitLine(Process process, Path log, String line) throws Exception {
