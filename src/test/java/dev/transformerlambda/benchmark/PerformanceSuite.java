@@ -77,6 +77,10 @@ public final class PerformanceSuite implements Callable<Integer> {
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "A Python with torch (Debian's python3-torch).")
     String python;
 
+    @Option(names = "--compare-model", description = "Another model artifact whose bare forward pass is measured"
+            + " in the same run, on the same texts (for example the default model a new one replaces).")
+    Path compareModel;
+
     @Option(names = "--no-peer", description = "Skip the PyTorch peer and the training figures, which use it"
             + " (for a model whose shape the peer does not build, such as a fine-tuned BERT-layout encoder).")
     boolean noPeer;
@@ -152,6 +156,15 @@ public final class PerformanceSuite implements Callable<Integer> {
                 predictor.put(text.getKey(), djl.predictor(List.of(text.getValue()), 200, requests));
             }
             table.bareLatency(bare, predictor, latencyTokens);
+            if (compareModel != null) {
+                try (ForwardBenchmark other = new ForwardBenchmark(compareModel)) {
+                    Map<String, Timings> theirs = new LinkedHashMap<>();
+                    for (var text : texts.entrySet()) {
+                        theirs.put(text.getKey(), other.forward(List.of(text.getValue()), 200, requests));
+                    }
+                    table.comparedBareLatency(compareModel.toString(), theirs, bare);
+                }
+            }
             Map<Integer, Double> bareThroughput = new LinkedHashMap<>();
             for (int size : BATCH_SIZES) {
                 bareThroughput.put(size, djl.forward(typical.subList(0, size), 20, Math.max(20, batchTexts / size)).perSecond(size));

@@ -100,6 +100,16 @@ final class Table {
                 String.format("%.2f ×", ours / peer), "≥ 1 × peer");
     }
 
+    /** The bare forward pass of another model on the same texts, measured in the same run. */
+    void comparedBareLatency(String model, Map<String, Timings> theirs, Map<String, Timings> ours) {
+        for (var entry : theirs.entrySet()) {
+            Timings mine = ours.get(entry.getKey());
+            row(String.format("bare forward, %s, of %s (ours ÷ theirs)", entry.getKey(), model),
+                    pair(entry.getValue()), "", "", "", "", String.format("%.2f ×",
+                            mine.medianMs() / entry.getValue().medianMs()), "");
+        }
+    }
+
     void peakResident(double mib) {
         row("peak resident memory while serving", String.format("%.0f MiB", mib), "", "", "", "", "", "≤ 384 MB");
     }
