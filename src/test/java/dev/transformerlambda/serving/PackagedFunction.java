@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -17,6 +19,11 @@ import java.util.regex.Pattern;
 public final class PackagedFunction implements AutoCloseable {
 
     public static final String HANDLER = "dev.transformerlambda.serving.FunctionHandler::handleRequest";
+    /**
+     * The user Lambda's stand-in runs the function as: nobody. Lambda runs an image as a user that
+     * owns none of its files, which were written by root at image build.
+     */
+    public static final int LAMBDA_UID = 65534;
     private static final Pattern KILOBYTES = Pattern.compile("(\\d+) kB");
 
     private final LambdaRuntimeEmulator emulator;
@@ -36,8 +43,31 @@ public final class PackagedFunction implements AutoCloseable {
      * (CLASSIFIER_* variables), its output going to {@code log}.
      */
     public static PackagedFunction start(Path functionDir, Map<String, String> settings, Path log) throws IOException {
+        return start(List.of(), functionDir, settings, log);
+    }
+
+    /**
+     * As {@link #start}, but as user {@link #LAMBDA_UID} (util-linux's {@code setpriv}), as Lambda
+     * runs an image: only root can switch users, see {@link #canSwitchUser}.
+     */
+    public static PackagedFunction startAsLambdaUser(Path functionDir, Map<String, String> settings, Path log)
+            throws IOException {
+        String id = Integer.toString(LAMBDA_UID);
+        return start(List.of("setpriv", "--reuid=" + id, "--regid=" + id, "--clear-groups", "--"),
+                functionDir, settings, log);
+    }
+
+    /** Whether this process may start the function as another user: it runs as root. */
+    public static boolean canSwitchUser() throws IOException {
+        return uid(Path.of("/proc/self/status")) == 0;
+    }
+
+    private static PackagedFunction start(List<String> launcher, Path functionDir, Map<String, String> settings,
+            Path log) throws IOException {
         LambdaRuntimeEmulator emulator = LambdaRuntimeEmulator.start();
-        ProcessBuilder builder = new ProcessBuilder(functionDir.resolve("bootstrap").toString(), HANDLER)
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(functionDir.resolve("bootstrap").toString(), HANDLER));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(emulator.functionEnvironment(HANDLER, functionDir));
@@ -95,6 +125,20 @@ public final class PackagedFunction implements AutoCloseable {
     /** The most resident memory so far, in MiB (Linux). */
     public double peakResidentMiB() throws IOException {
         return procStatus("VmHWM:");
+    }
+
+    /** The user id the function runs as (Linux). */
+    public int uid() throws IOException {
+        return uid(Path.of("/proc", Long.toString(process.pid()), "status"));
+    }
+
+    private static int uid(Path procStatus) throws IOException {
+        for (String line : Files.readAllLines(procStatus)) {
+            if (line.startsWith("Uid:")) {
+                return Integer.parseInt(line.split("\\s+")[2]); // "Uid: real effective saved fs"
+            }
+        }
+        throw new IOException("no Uid in " + procStatus);
     }
 
     private double procStatus(String field) throws IOException {

@@ -2,6 +2,7 @@ package dev.transformerlambda.serving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,10 +12,17 @@ import dev.transformerlambda.registry.ModelRegistry;
 import dev.transformerlambda.registry.RegistryUri;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +32,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * The packaged function as its container image runs it: Quarkus' function.zip laid out by
  * scripts/assemble-function, started by its bootstrap (Lambda's Runtime Interface Client and
  * {@link FunctionHandler}), fed API Gateway events through the Runtime API, the model in S3.
+ * As in Lambda, the function runs as a user that owns none of the layout (written here by this
+ * process, as by root at image build) and may write only its temporary directory; that takes a test
+ * process running as root, and otherwise the function runs as this process's user.
  */
 class PackagedFunctionIT {
 
@@ -32,14 +43,17 @@ class PackagedFunctionIT {
 
     private static LocalS3Server s3;
     private static Path work;
+    private static Path layout;
+    private static boolean asLambdaUser;
     private static PackagedFunction function;
     /** The function's output when its init phase ended, before any invocation. */
     private static String initLog;
 
     @BeforeAll
     static void startTheFunction() throws Exception {
+        asLambdaUser = PackagedFunction.canSwitchUser();
         work = Files.createTempDirectory("packaged-function-");
-        Path layout = work.resolve("function");
+        layout = work.resolve("function");
         Process assemble = new ProcessBuilder("scripts/assemble-function", "--no-archive", layout.toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve("assemble.log").toFile()).start();
         assertTrue(assemble.waitFor(5, TimeUnit.MINUTES) && assemble.exitValue() == 0,
@@ -51,11 +65,18 @@ class PackagedFunctionIT {
             ModelRegistry registry = new ModelRegistry(client, uri);
             registry.promote(registry.publish(DEFAULT_MODEL));
         }
-        function = PackagedFunction.start(layout, Map.of(
+        Map<String, String> settings = new HashMap<>(Map.of(
                 "CLASSIFIER_MODEL_URI", uri.toString(),
                 "CLASSIFIER_S3_ENDPOINT_OVERRIDE", s3.endpoint().toString(),
-                "CLASSIFIER_S3_PATH_STYLE", "true",
-                "CLASSIFIER_CACHE_DIR", work.resolve("cache").toString()), work.resolve("function.log"));
+                "CLASSIFIER_S3_PATH_STYLE", "true"));
+        if (asLambdaUser) {
+            Path tmp = lambdaTmp(work);
+            settings.putAll(Map.of("TMPDIR", tmp.toString(), "CLASSIFIER_CACHE_DIR", tmp.resolve("models").toString()));
+            function = PackagedFunction.startAsLambdaUser(layout, settings, work.resolve("function.log"));
+        } else {
+            settings.put("CLASSIFIER_CACHE_DIR", work.resolve("cache").toString());
+            function = PackagedFunction.start(layout, settings, work.resolve("function.log"));
+        }
         function.awaitInit(Duration.ofMinutes(2));
         initLog = function.log();
     }
@@ -94,6 +115,37 @@ class PackagedFunctionIT {
         JsonNode response = JSON.readTree(function.invoke(Files.readString(Path.of("events/bad-request.json"))));
         assertEquals(400, response.get("statusCode").asInt(), response.toString());
         assertEquals("invalid_request", JSON.readTree(response.get("body").asText()).get("error").asText());
+    }
+
+    @Test
+    void runsAsAUserThatCanWriteNothingOfTheLayout() throws Exception {
+        assumeTrue(asLambdaUser, "only root can start the function as another user; as this user it owns the"
+                + " layout, so a layout Lambda's user could not read would go unnoticed");
+        assertEquals(PackagedFunction.LAMBDA_UID, function.uid());
+        List<String> writable = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(layout)) {
+            for (Path file : files.toList()) {
+                boolean owned = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS)
+                        == PackagedFunction.LAMBDA_UID;
+                if (owned || Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS)
+                        .contains(PosixFilePermission.OTHERS_WRITE)) {
+                    writable.add(layout.relativize(file).toString());
+                }
+            }
+        }
+        assertEquals(List.of(), writable, "Lambda's file system is read-only");
+    }
+
+    /**
+     * Lambda's /tmp, the one directory the function may write: owned by its user, inside a directory
+     * that user may enter but not write.
+     */
+    private static Path lambdaTmp(Path work) throws IOException {
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path tmp = Files.createDirectory(work.resolve("tmp"));
+        Files.setAttribute(tmp, "unix:uid", PackagedFunction.LAMBDA_UID);
+        Files.setAttribute(tmp, "unix:gid", PackagedFunction.LAMBDA_UID);
+        return tmp;
     }
 
     private static String read(Path file) {
