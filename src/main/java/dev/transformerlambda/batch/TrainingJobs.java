@@ -22,6 +22,8 @@ public final class TrainingJobs {
     private static final Logger LOG = Logger.getLogger(TrainingJobs.class);
     /** The status reason Batch gives when the EC2 host under a job went away, as Spot reclamation does. */
     static final String HOST_TERMINATED = "Host EC2*";
+    /** Where Batch sends a job's output when its job definition names no log group. */
+    static final String DEFAULT_LOG_GROUP = "/aws/batch/job";
 
     private final BatchClient batch;
 
@@ -31,7 +33,7 @@ public final class TrainingJobs {
 
     /** A job as {@code status} shows it. */
     public record JobStatus(String id, String name, String status, String statusReason, int attempts,
-            String logStream) {}
+            String logGroup, String logStream) {}
 
     /** Submits the job and returns its id. */
     public String submit(TrainingJobSpec spec) {
@@ -40,7 +42,10 @@ public final class TrainingJobs {
         return response.jobId();
     }
 
-    /** The job's state, why it is in it, how many attempts ran, and the log stream of the last. */
+    /**
+     * The job's state, why it is in it, how many attempts ran, and where the last wrote its output:
+     * the log group its job definition configures (infra/batch.yaml names one per stack).
+     */
     public JobStatus status(String jobId) {
         List<JobDetail> jobs = batch.describeJobs(DescribeJobsRequest.builder().jobs(jobId).build()).jobs();
         if (jobs.isEmpty()) {
@@ -49,7 +54,14 @@ public final class TrainingJobs {
         JobDetail job = jobs.get(0);
         String logStream = job.container() == null ? null : job.container().logStreamName();
         return new JobStatus(job.jobId(), job.jobName(), job.statusAsString(), job.statusReason(),
-                job.attempts() == null ? 0 : job.attempts().size(), logStream);
+                job.attempts() == null ? 0 : job.attempts().size(), logGroup(job), logStream);
+    }
+
+    private static String logGroup(JobDetail job) {
+        if (job.container() == null || job.container().logConfiguration() == null) {
+            return DEFAULT_LOG_GROUP;
+        }
+        return job.container().logConfiguration().options().getOrDefault("awslogs-group", DEFAULT_LOG_GROUP);
     }
 
     static SubmitJobRequest request(TrainingJobSpec spec) {

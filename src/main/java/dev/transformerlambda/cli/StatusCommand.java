@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import software.amazon.awssdk.services.batch.BatchClient;
 
-/** {@code status}: a Batch training job's state, reason, attempts and log stream. */
+/** {@code status}: a Batch training job's state, reason, attempts, log group and log stream. */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a training job's state.")
 public final class StatusCommand implements Callable<Integer> {
 
@@ -26,9 +26,10 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         try (BatchClient batch = batchOptions.client()) {
             TrainingJobs.JobStatus status = new TrainingJobs(batch).status(jobId);
-            spec.commandLine().getOut().printf("job %s (%s): %s%s%nattempts: %d%nlog stream: %s%n", status.id(),
-                    status.name(), status.status(), status.statusReason() == null ? "" : " - " + status.statusReason(),
-                    status.attempts(), status.logStream() == null ? "(none yet)" : status.logStream());
+            spec.commandLine().getOut().printf("job %s (%s): %s%s%nattempts: %d%nlog group: %s%nlog stream: %s%n",
+                    status.id(), status.name(), status.status(),
+                    status.statusReason() == null ? "" : " - " + status.statusReason(), status.attempts(),
+                    status.logGroup(), status.logStream() == null ? "(none yet)" : status.logStream());
         }
         return 0;
     }

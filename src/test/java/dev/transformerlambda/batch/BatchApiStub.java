@@ -49,7 +49,9 @@ public final class BatchApiStub implements AutoCloseable {
                     + " \"jobDefinition\": \"training:3\", \"status\": \"RUNNABLE\","
                     + " \"statusReason\": \"Host EC2 (instance i-0abc) terminated.\", \"startedAt\": 1795953600000,"
                     + " \"attempts\": [{\"container\": {\"exitCode\": 143}}],"
-                    + " \"container\": {\"logStreamName\": \"training/default/0123abcd\"}}]}";
+                    + " \"container\": {\"logStreamName\": \"training/default/0123abcd\", \"logConfiguration\":"
+                    + " {\"logDriver\": \"awslogs\", \"options\": {\"awslogs-group\": \"/aws/batch/nightly-training\","
+                    + " \"awslogs-stream-prefix\": \"training\"}}}}]}";
             default -> null;
         };
         byte[] bytes = (answer == null ? "{\"message\": \"unknown operation\"}" : answer).getBytes(StandardCharsets.UTF_8);

@@ -81,14 +81,15 @@ class TrainingJobsIT {
     }
 
     @Test
-    void statusPrintsStateReasonAttemptsAndLogStream() {
+    void statusPrintsStateReasonAttemptsAndTheJobsLogGroupAndStream() {
         int exit = run("status", "--batch-endpoint", batch.endpoint().toString(), "job-1");
 
         assertEquals(0, exit, err.toString());
         assertEquals("/v1/describejobs", batch.requests().get(0).path());
         assertTrue(batch.requests().get(0).body().contains("\"job-1\""));
         assertEquals(String.format("job job-1 (sst2-nightly): RUNNABLE - Host EC2 (instance i-0abc) terminated.%n"
-                + "attempts: 1%nlog stream: training/default/0123abcd%n"), out.toString());
+                + "attempts: 1%nlog group: /aws/batch/nightly-training%nlog stream: training/default/0123abcd%n"),
+                out.toString());
     }
 
     private int run(String... args) {

@@ -190,6 +190,18 @@ class TemplatesTest {
         assertTrue(compute.contains("MinvCpus=0"), "scales to zero when idle: " + compute);
     }
 
+    @Test
+    void trainingJobsLogToTheStacksOwnLogGroup() throws IOException {
+        CloudFormationTemplate template = CloudFormationTemplate.read(BATCH);
+        Map<?, ?> container = (Map<?, ?>) template.properties("JobDefinition").get("ContainerProperties");
+        Map<?, ?> logs = (Map<?, ?>) container.get("LogConfiguration");
+        assertEquals("awslogs", logs.get("LogDriver"));
+        Object group = ((Map<?, ?>) logs.get("Options")).get("awslogs-group");
+        assertEquals(Map.of("Ref", "TrainingLogGroup"), group,
+                "scripts/follow-job reads the group from the job (transformer-lambda status)");
+        assertEquals("AWS::Logs::LogGroup", template.type("TrainingLogGroup"));
+    }
+
     /** SAM lets {@code !Ref Function.Alias} name the alias it generates. */
     private static String samReference(String ref) {
         return ref.endsWith(".Alias") || ref.endsWith(".Version") ? ref.substring(0, ref.lastIndexOf('.')) : ref;

@@ -1,0 +1,57 @@
+package dev.transformerlambda.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * scripts/follow-job points at the log group the job writes to: the one its job definition names
+ * (infra/batch.yaml, one per training stack), as {@code transformer-lambda status} reports it.
+ */
+class FollowJobScriptTest {
+
+    private static final String GROUP = "/aws/batch/my-classifier-training-training";
+    private static final String STREAM = "training/default/0123abcd";
+
+    @TempDir
+    Path sandboxRoot;
+
+    @Test
+    void aFailedJobsLogsAreLookedForInTheJobsOwnLogGroup() throws Exception {
+        ScriptSandbox sandbox = new ScriptSandbox(sandboxRoot, "scripts/follow-job")
+                .file("scripts/transformer-lambda", status("FAILED - Essential container in task exited"));
+
+        ScriptSandbox.Result result = sandbox.run(Map.of(), "scripts/follow-job", "job-1", "0");
+
+        assertEquals(1, result.exit(), result.toString());
+        assertTrue(result.output().contains("logs: aws logs tail " + GROUP + " --log-stream-names " + STREAM),
+                result.toString());
+        assertFalse(result.output().contains("/aws/batch/job "), "Batch's default group holds nothing: " + result);
+    }
+
+    @Test
+    void aRunningJobsOutputCanBeFollowedOnceItHasAStream() throws Exception {
+        // RUNNING at the first check, SUCCEEDED at the second.
+        ScriptSandbox sandbox = new ScriptSandbox(sandboxRoot, "scripts/follow-job").file("scripts/transformer-lambda",
+                "if [[ -f \"$SANDBOX/checked\" ]]; then state=SUCCEEDED; else state=RUNNING; touch \"$SANDBOX/checked\"; fi\n"
+                        + status("$state"));
+
+        ScriptSandbox.Result result = sandbox.run(Map.of(), "scripts/follow-job", "job-1", "0");
+
+        assertEquals(0, result.exit(), result.toString());
+        String follow = "aws logs tail " + GROUP + " --log-stream-names " + STREAM + " --follow";
+        int first = result.output().indexOf(follow);
+        assertTrue(first >= 0 && first == result.output().lastIndexOf(follow), "printed once: " + result);
+    }
+
+    /** What {@code transformer-lambda status} prints (StatusCommand), in the given state. */
+    private static String status(String state) {
+        return "printf 'job job-1 (nightly): %s\\nattempts: 1\\nlog group: %s\\nlog stream: %s\\n' \"" + state + "\" '"
+                + GROUP + "' '" + STREAM + "'";
+    }
+}
