@@ -190,6 +190,33 @@ class TemplatesTest {
         assertTrue(compute.contains("MinvCpus=0"), "scales to zero when idle: " + compute);
     }
 
+    @ParameterizedTest
+    @MethodSource("templates")
+    void lowerCaseNamesComeFromParametersThatOnlyAllowLowerCase(Path file) throws IOException {
+        CloudFormationTemplate template = CloudFormationTemplate.read(file);
+        Map<String, String> lowerCaseNames = Map.of("AWS::ECR::Repository", "RepositoryName",
+                "AWS::S3::Bucket", "BucketName");
+        for (String resource : template.resources().keySet()) {
+            String property = lowerCaseNames.get(template.type(resource));
+            Object name = property == null ? null : template.properties(resource).get(property);
+            if (name == null) {
+                continue; // none, or CloudFormation generates one
+            }
+            assertFalse(name.toString().contains("AWS::StackName"),
+                    resource + "." + property + " comes from the stack name, which may have capitals: " + name);
+            for (Map.Entry<String, Object> parameter : template.section("Parameters").entrySet()) {
+                if (name.toString().contains("Ref=" + parameter.getKey() + "}")
+                        || name.toString().contains("${" + parameter.getKey() + "}")) {
+                    Object allowed = ((Map<?, ?>) parameter.getValue()).get("AllowedPattern");
+                    assertNotNull(allowed, parameter.getKey() + " takes any name for " + resource);
+                    Pattern pattern = Pattern.compile(allowed.toString());
+                    assertFalse(pattern.matcher("My-Classifier-training").matches(), parameter.getKey() + ": " + allowed);
+                    assertTrue(pattern.matcher("my-classifier-training").matches(), parameter.getKey() + ": " + allowed);
+                }
+            }
+        }
+    }
+
     @Test
     void trainingJobsLogToTheStacksOwnLogGroup() throws IOException {
         CloudFormationTemplate template = CloudFormationTemplate.read(BATCH);
