@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts: start_local_s3 PORT STORE_DIR [LOG] starts S3Mock (the local S3 stand-in) on
 # 127.0.0.1:PORT with a "models" bucket, waits until it answers, and sets s3_pid and s3_endpoint.
 # The caller stops it (stop_local_s3), typically from an EXIT trap.
