@@ -38,8 +38,9 @@ public class ErrorMappers {
         return error(status, code, e.getMessage());
     }
 
+    // Throwable, not Exception: an Error (out of memory, a link error) must still answer JSON.
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
-    public Response unexpected(Exception e) {
+    public Response unexpected(Throwable e) {
         LOG.error("unexpected error while answering a request", e);
         return error(500, "internal", "an internal error occurred; it has been logged");
     }

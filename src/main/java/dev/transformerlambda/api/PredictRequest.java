@@ -1,6 +1,7 @@
 package dev.transformerlambda.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.transformerlambda.serving.ServingConfig;
@@ -30,7 +31,9 @@ public record PredictRequest(List<String> texts) {
         }
         JsonNode root;
         try {
-            root = json.readTree(body);
+            // A body with anything after its JSON value ({"text": "a"} xyz) is malformed too, not
+            // a valid request with junk ignored.
+            root = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("malformed_json", "the body is not valid JSON: " + e.getOriginalMessage());
         }

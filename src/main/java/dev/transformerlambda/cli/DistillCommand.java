@@ -14,11 +14,7 @@ import dev.transformerlambda.model.ArtifactManifest.Source;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
-import dev.transformerlambda.registry.ModelRegistry;
-import dev.transformerlambda.registry.RegistryException;
-import dev.transformerlambda.registry.RegistryUri;
 import dev.transformerlambda.training.SoftTargets;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,8 +43,9 @@ public final class DistillCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--teacher", required = true, paramLabel = "DIR|s3://BUCKET/PREFIX/NAME",
-            description = "The teacher: an artifact directory, or a registry whose current version teaches.")
+    @Option(names = "--teacher", required = true, paramLabel = ModelLocation.LABEL,
+            description = "The teacher: an artifact directory, a registry whose current version teaches, or one"
+                    + " version on S3.")
     String teacher;
 
     @Option(names = "--augment-per-text", description = "Augmented texts to try per training text"
@@ -90,7 +87,7 @@ public final class DistillCommand implements Callable<Integer> {
         PrintWriter log = spec.commandLine().getOut();
         Path work = Files.createTempDirectory("distill-teacher-");
         try {
-            Path teacherDir = teacher.startsWith("s3://") ? currentVersion(s3.get(), work) : Path.of(teacher);
+            Path teacherDir = ModelLocation.fetch(teacher, s3, work);
             ArtifactManifest manifest = ModelArtifact.verify(teacherDir);
             String teacherSha256 = Sha256.of(teacherDir.resolve(ModelArtifact.MANIFEST));
             List<String> labels = split.train().labels();
@@ -124,14 +121,6 @@ public final class DistillCommand implements Callable<Integer> {
         } finally {
             ModelArtifact.delete(work);
         }
-    }
-
-    private Path currentVersion(S3Client s3, Path work) throws IOException {
-        ModelRegistry registry = new ModelRegistry(s3, RegistryUri.parse(teacher));
-        String version = registry.current()
-                .orElseThrow(() -> new RegistryException(teacher + " has no current version to teach"))
-                .pointer().version();
-        return registry.download(version, work);
     }
 
     /** For each of the student's labels, the teacher's logit column that holds it. */

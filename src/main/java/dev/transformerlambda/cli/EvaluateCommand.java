@@ -1,17 +1,19 @@
 package dev.transformerlambda.cli;
 
 import ai.djl.inference.Predictor;
-import dev.transformerlambda.data.DatasetReader;
+import dev.transformerlambda.data.DataSource;
 import dev.transformerlambda.data.LabelledDataset;
 import dev.transformerlambda.evaluation.Evaluator;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,20 +26,35 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Model artifact directory.")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = ModelLocation.LABEL,
+            description = "Model artifact directory, a registry (its current version) or one version on S3.")
+    String model;
 
-    @Option(names = "--data", required = true, description = "Labelled data: .tsv, .csv or .jsonl.")
-    Path data;
+    @Option(names = "--data", required = true, paramLabel = "PATH|s3://BUCKET/KEY",
+            description = "Labelled data: .tsv, .csv or .jsonl, local or on S3.")
+    String data;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Mixin
+    S3Options s3Options;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        LabelledDataset dataset = DatasetReader.read(data);
-        try (TextClassifier classifier = ModelArtifact.load(model);
+        Path work = Files.createTempDirectory("evaluate-");
+        try (TrainingRun.S3Access s3 = new TrainingRun.S3Access(s3Options)) {
+            LabelledDataset dataset = new DataSource(s3::client).read(data);
+            evaluate(ModelLocation.fetch(model, s3::client, work), dataset, out);
+        } finally {
+            ModelArtifact.delete(work);
+        }
+        return 0;
+    }
+
+    private void evaluate(Path artifact, LabelledDataset dataset, PrintWriter out) throws Exception {
+        try (TextClassifier classifier = ModelArtifact.load(artifact);
                 Predictor<List<String>, List<Prediction>> predictor = classifier.newPredictor()) {
             Evaluator.Result result =
                     Evaluator.evaluate(predictor, classifier.manifest().labels(), dataset, batchSize);
@@ -47,6 +64,5 @@ public final class EvaluateCommand implements Callable<Integer> {
             out.printf("%nthroughput %.0f sentences/s (batches of %d, %.2f s)%n",
                     result.sentencesPerSecond(), batchSize, result.seconds());
         }
-        return 0;
     }
 }

@@ -1,5 +1,7 @@
 package dev.transformerlambda.cli;
 
+import dev.transformerlambda.model.ModelArtifact;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,18 +25,22 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--promote", description = "Make the new version the current one.")
     boolean promote;
 
-    @Parameters(paramLabel = "ARTIFACT_DIR", description = "The artifact directory to publish.")
-    Path artifact;
+    @Parameters(paramLabel = ModelLocation.LABEL, description = "The artifact to publish: a directory, or a"
+            + " registry's current version or one version on S3 (as another registry's).")
+    String artifact;
 
     @Override
     public Integer call() throws Exception {
+        Path work = Files.createTempDirectory("publish-");
         try (RegistryOptions.Session session = registryOptions.open()) {
-            String version = session.registry().publish(artifact);
+            String version = session.registry().publish(ModelLocation.fetch(artifact, session::s3, work));
             spec.commandLine().getOut().printf("published %s/%s%n", session.registry().uri(), version);
             if (promote) {
                 session.registry().promote(version);
                 spec.commandLine().getOut().printf("current: %s%n", version);
             }
+        } finally {
+            ModelArtifact.delete(work);
         }
         return 0;
     }

@@ -6,6 +6,7 @@ import dev.transformerlambda.data.ValidationSplit;
 import dev.transformerlambda.model.ArtifactManifest.Promotion;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.registry.ModelRegistry;
+import dev.transformerlambda.registry.PointerMovedException;
 import dev.transformerlambda.registry.RegistryUri;
 import dev.transformerlambda.training.CheckpointStore;
 import dev.transformerlambda.training.ClassifierTrainer;
@@ -31,6 +32,11 @@ final class TrainingRun {
 
     /** The exit code when a model was published but not promoted by {@code --promote-if-better}. */
     static final int NOT_PROMOTED = 3;
+    /**
+     * The exit code when the gate promoted a model but {@code current.json} moved while it was
+     * scoring (a rollback, another job): published, not promoted, and the comparison is void.
+     */
+    static final int POINTER_MOVED = 4;
 
     @Option(names = "--data", required = true, paramLabel = "PATH|s3://BUCKET/KEY",
             description = "Training data: .tsv, .csv (label,text header) or .jsonl, local or on S3.")
@@ -128,8 +134,10 @@ final class TrainingRun {
             throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Promotion promotion = null;
+        PromotionGate.Decision decision = null;
         if (promoteIfBetter) {
-            promotion = new PromotionGate(registry, promotionMargin).decide(artifact, evaluation);
+            decision = new PromotionGate(registry, promotionMargin).decide(artifact, evaluation);
+            promotion = decision.promotion();
             // Recorded before publishing: a published version never changes.
             ModelArtifact.writeManifest(artifact, ModelArtifact.verify(artifact).withPromotion(promotion));
         }
@@ -142,7 +150,14 @@ final class TrainingRun {
             out.printf("not promoted: %s%n", promotion.reason());
             return NOT_PROMOTED;
         }
-        registry.promote(version);
+        try {
+            // If-Match on what the gate compared with: a rollback made meanwhile is not undone.
+            registry.promote(version, decision.comparedWith());
+        } catch (PointerMovedException e) {
+            spec.commandLine().getErr().printf("not promoted: the gate compared %s with the version served when it"
+                    + " started, and %s%n", version, e.getMessage());
+            return POINTER_MOVED;
+        }
         out.printf("promoted %s: %s%n", version, promotion.reason());
         return 0;
     }

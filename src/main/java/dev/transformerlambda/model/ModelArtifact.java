@@ -82,45 +82,54 @@ public final class ModelArtifact {
      * @throws InvalidArtifactException if a file is missing, or its size or sha256 differ
      */
     public static ArtifactManifest verify(Path dir) throws InvalidArtifactException {
-        ArtifactManifest manifest = readManifest(dir);
+        return verify(dir, dir.toString());
+    }
+
+    /**
+     * Like {@link #verify(Path)}, naming the artifact {@code name} in messages rather than by its
+     * directory: a downloaded version's errors are shown to clients, and the paths of the machine
+     * that downloaded it mean nothing to them.
+     */
+    public static ArtifactManifest verify(Path dir, String name) throws InvalidArtifactException {
+        ArtifactManifest manifest = readManifest(dir, name);
         if (!ArtifactManifest.FORMAT.equals(manifest.format())) {
-            throw new InvalidArtifactException(dir + ": unsupported artifact format '" + manifest.format()
+            throw new InvalidArtifactException(name + ": unsupported artifact format '" + manifest.format()
                     + "', expected " + ArtifactManifest.FORMAT);
         }
         if (manifest.hyperparameters() == null) {
-            throw new InvalidArtifactException(dir + ": the manifest has no hyperparameters");
+            throw new InvalidArtifactException(name + ": the manifest has no hyperparameters");
         }
         String family = manifest.hyperparameters().family().architecture();
         if (!family.equals(manifest.architecture())) {
-            throw new InvalidArtifactException(dir + ": the manifest's architecture '" + manifest.architecture()
+            throw new InvalidArtifactException(name + ": the manifest's architecture '" + manifest.architecture()
                     + "' contradicts its hyperparameters' family (" + family + ")");
         }
         List<ArtifactFile> files = manifest.files() == null ? List.of() : manifest.files();
         Set<String> listed = Set.copyOf(files.stream().map(ArtifactFile::path).toList());
         for (String required : List.of(manifest.tokenizer(), manifest.weights())) {
             if (required == null || !listed.contains(required)) {
-                throw new InvalidArtifactException(dir + ": the manifest does not list " + required);
+                throw new InvalidArtifactException(name + ": the manifest does not list " + required);
             }
         }
         for (ArtifactFile expected : files) {
             Path file = dir.resolve(expected.path()).normalize();
             if (!file.startsWith(dir.normalize())) {
-                throw new InvalidArtifactException(dir + ": the manifest names a file outside the artifact: "
+                throw new InvalidArtifactException(name + ": the manifest names a file outside the artifact: "
                         + expected.path());
             }
             ArtifactFile actual;
             try {
                 actual = describe(dir, expected.path());
             } catch (NoSuchFileException e) {
-                throw new InvalidArtifactException(dir + ": " + expected.path() + " is missing");
+                throw new InvalidArtifactException(name + ": " + expected.path() + " is missing");
             } catch (IOException e) {
-                throw new InvalidArtifactException(dir + ": cannot read " + expected.path(), e);
+                throw new InvalidArtifactException(name + ": cannot read " + expected.path(), e);
             }
             if (actual.size() != expected.size() || !actual.sha256().equalsIgnoreCase(expected.sha256())) {
                 throw new InvalidArtifactException(String.format(
                         "%s: %s does not match the manifest (expected %d bytes, sha256 %s; found %d bytes,"
                                 + " sha256 %s); refusing to load it",
-                        dir, expected.path(), expected.size(), expected.sha256(), actual.size(), actual.sha256()));
+                        name, expected.path(), expected.size(), expected.sha256(), actual.size(), actual.sha256()));
             }
         }
         return manifest;
@@ -128,16 +137,23 @@ public final class ModelArtifact {
 
     /** Verifies the artifact in {@code dir} and loads it for inference on the CPU. */
     public static TextClassifier load(Path dir) throws IOException {
-        ArtifactManifest manifest = verify(dir);
+        return load(dir, dir.toString());
+    }
+
+    /** Like {@link #load(Path)}, naming the artifact {@code name} in messages (see {@link #verify(Path, String)}). */
+    public static TextClassifier load(Path dir, String name) throws IOException {
+        ArtifactManifest manifest = verify(dir, name);
         Block block = manifest.hyperparameters().family().newBlock(manifest.hyperparameters());
         Model model = Model.newInstance(manifest.name());
         try {
-            loadWeights(dir, manifest, block, model.getNDManager());
+            loadWeights(dir, name, manifest, block, model.getNDManager());
             model.setBlock(block);
             HuggingFaceTokenizer tokenizer =
                     openTokenizer(dir.resolve(manifest.tokenizer()), manifest.maxSequenceLength());
             return new TextClassifier(manifest, model, tokenizer);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // An Error too (a tensor larger than the direct memory left, a native library that
+            // does not link): the half-loaded weights live in native memory the GC never frees.
             model.close();
             throw e;
         }
@@ -147,7 +163,7 @@ public final class ModelArtifact {
      * Loads the weights into {@code block}, checking every parameter's shape against the shape the
      * manifest's hyperparameters call for; DJL's loader takes whatever shape the file holds.
      */
-    private static void loadWeights(Path dir, ArtifactManifest manifest, Block block,
+    private static void loadWeights(Path dir, String name, ArtifactManifest manifest, Block block,
             NDManager manager) throws IOException {
         Map<String, Shape> expected;
         try (NDManager scratch = manager.newSubManager()) {
@@ -158,16 +174,16 @@ public final class ModelArtifact {
                 new BufferedInputStream(Files.newInputStream(dir.resolve(manifest.weights()))))) {
             block.loadParameters(manager, in);
         } catch (MalformedModelException | IOException | RuntimeException e) {
-            throw new InvalidArtifactException(dir + ": the weights do not fit the manifest's architecture: "
+            throw new InvalidArtifactException(name + ": the weights do not fit the manifest's architecture: "
                     + e.getMessage(), e);
         }
         Map<String, Shape> loaded = parameterShapes(block);
         if (!expected.equals(loaded)) {
             String differences = expected.keySet().stream()
-                    .filter(name -> !expected.get(name).equals(loaded.get(name)))
-                    .map(name -> name + " " + loaded.get(name) + " instead of " + expected.get(name))
+                    .filter(parameter -> !expected.get(parameter).equals(loaded.get(parameter)))
+                    .map(parameter -> parameter + " " + loaded.get(parameter) + " instead of " + expected.get(parameter))
                     .collect(Collectors.joining(", "));
-            throw new InvalidArtifactException(dir + ": the weights do not fit the manifest's architecture: "
+            throw new InvalidArtifactException(name + ": the weights do not fit the manifest's architecture: "
                     + differences);
         }
     }
@@ -194,16 +210,22 @@ public final class ModelArtifact {
 
     /** Reads {@code manifest.json} without checking the files it lists; see {@link #verify}. */
     public static ArtifactManifest readManifest(Path dir) throws InvalidArtifactException {
+        return readManifest(dir, dir.toString());
+    }
+
+    /** Like {@link #readManifest(Path)}, naming the artifact {@code name} in messages. */
+    public static ArtifactManifest readManifest(Path dir, String name) throws InvalidArtifactException {
         Path file = dir.resolve(MANIFEST);
         if (!Files.isRegularFile(file)) {
-            throw new InvalidArtifactException(dir + ": no " + MANIFEST + "; is this a model artifact directory?");
+            throw new InvalidArtifactException(name + ": no " + MANIFEST + "; is this a model artifact directory?");
         }
         try {
             return JSON.readValue(file.toFile(), ArtifactManifest.class);
         } catch (JsonProcessingException e) {
-            throw new InvalidArtifactException(file + ": not a valid manifest: " + e.getOriginalMessage(), e);
+            throw new InvalidArtifactException(name + "/" + MANIFEST + ": not a valid manifest: "
+                    + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new InvalidArtifactException(file + ": cannot read it", e);
+            throw new InvalidArtifactException(name + "/" + MANIFEST + ": cannot read it", e);
         }
     }
 

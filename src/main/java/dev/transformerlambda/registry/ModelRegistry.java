@@ -2,27 +2,34 @@ package dev.transformerlambda.registry;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.transformerlambda.digest.Sha256;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ArtifactManifest.ArtifactFile;
 import dev.transformerlambda.model.ArtifactManifest.Lineage;
 import dev.transformerlambda.model.InvalidArtifactException;
 import dev.transformerlambda.model.ModelArtifact;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -32,6 +39,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * If-None-Match: *}, the manifest last, so a reader that sees a manifest sees a complete version.
  * {@code current.json} moves with {@code If-Match} on the ETag read before, so of two racing
  * writers exactly one wins and the other is told, with nothing overwritten.
+ *
+ * <p>A conditional write that landed but whose answer was lost is retried by the SDK and answered
+ * 412. So a 412 is never taken at its word: the object is read back, and the same content (or the
+ * pointer already naming the version with the previous one expected) is success.
  */
 public final class ModelRegistry {
 
@@ -46,11 +57,29 @@ public final class ModelRegistry {
 
     private final S3Client s3;
     private final RegistryUri uri;
+    private final ReadTimeouts timeouts;
 
+    /** A registry whose reads take as long as the client allows: the command line's. */
     public ModelRegistry(S3Client s3, RegistryUri uri) {
+        this(s3, uri, null);
+    }
+
+    /** @param timeouts bounds on the reads a serving request waits for; null for the client's own */
+    public ModelRegistry(S3Client s3, RegistryUri uri, ReadTimeouts timeouts) {
         this.s3 = s3;
         this.uri = uri;
+        this.timeouts = timeouts;
     }
+
+    /**
+     * How long the serving function waits for S3 on the request path. API Gateway gives up after
+     * 29 s; without bounds a frozen S3 held a request for 121 s (4 attempts of a 30 s read timeout).
+     *
+     * @param pointerAttempt one attempt to read {@code current.json}
+     * @param pointerCall reading {@code current.json}, retries included
+     * @param download downloading a whole version, every file together
+     */
+    public record ReadTimeouts(Duration pointerAttempt, Duration pointerCall, Duration download) {}
 
     public RegistryUri uri() {
         return uri;
@@ -61,34 +90,54 @@ public final class ModelRegistry {
 
     /**
      * Uploads a verified artifact directory as a new version; it is not served until promoted.
+     * Publishing the same artifact again is harmless: files already there with the same content
+     * are kept, so an interrupted publish (files but no manifest) is completed by running it again.
      *
      * @return the version published
-     * @throws RegistryException if that version exists already
+     * @throws RegistryException if that version exists with other content
      */
     public String publish(Path artifact) throws IOException {
         ArtifactManifest manifest = ModelArtifact.verify(artifact);
         String version = manifest.version();
         String prefix = uri.versionPrefix(version);
-        try {
-            for (ArtifactFile file : manifest.files()) {
-                putNew(prefix + file.path(), RequestBody.fromFile(artifact.resolve(file.path())));
-            }
-            putNew(prefix + ModelArtifact.MANIFEST, RequestBody.fromFile(artifact.resolve(ModelArtifact.MANIFEST)));
-        } catch (S3Exception e) {
-            if (e.statusCode() == PRECONDITION_FAILED || e.statusCode() == CONFLICT) {
-                throw new RegistryException(uri + "/" + version + " already exists; versions are never overwritten");
-            }
-            throw e;
+        for (ArtifactFile file : manifest.files()) {
+            putOnce(version, prefix + file.path(), artifact.resolve(file.path()), file.sha256());
         }
+        Path manifestFile = artifact.resolve(ModelArtifact.MANIFEST);
+        putOnce(version, prefix + ModelArtifact.MANIFEST, manifestFile, Sha256.of(manifestFile));
         LOG.infof("published %s/%s", uri, version);
         return version;
+    }
+
+    /**
+     * Writes {@code key} unless it exists; if it does with the same content (an earlier attempt, or
+     * an SDK retry of this one, wrote it), that is success.
+     */
+    private void putOnce(String version, String key, Path file, String sha256) throws IOException {
+        try {
+            s3.putObject(PutObjectRequest.builder().bucket(uri.bucket()).key(key).ifNoneMatch("*").build(),
+                    RequestBody.fromFile(file));
+        } catch (S3Exception e) {
+            if (e.statusCode() != PRECONDITION_FAILED && e.statusCode() != CONFLICT) {
+                throw e;
+            }
+            String there;
+            try (InputStream in = s3.getObject(GetObjectRequest.builder().bucket(uri.bucket()).key(key).build())) {
+                there = Sha256.of(in);
+            }
+            if (!there.equalsIgnoreCase(sha256)) {
+                throw new RegistryException(uri + "/" + version + " already exists with other content ("
+                        + key.substring(key.lastIndexOf('/') + 1) + " differs); versions are never overwritten");
+            }
+            LOG.debugf("s3://%s/%s is already there with the same content", uri.bucket(), key);
+        }
     }
 
     /** Reads {@code current.json}; empty if no version was ever promoted. */
     public Optional<PointerRead> current() throws RegistryException {
         try {
-            ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(
-                    GetObjectRequest.builder().bucket(uri.bucket()).key(uri.pointerKey()).build());
+            ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(GetObjectRequest.builder()
+                    .bucket(uri.bucket()).key(uri.pointerKey()).overrideConfiguration(pointerTimeouts()).build());
             return Optional.of(new PointerRead(parsePointer(bytes.asByteArray()), bytes.response().eTag()));
         } catch (S3Exception e) {
             if (e.statusCode() == NOT_FOUND) {
@@ -107,7 +156,8 @@ public final class ModelRegistry {
     public Optional<PointerRead> currentIfChanged(String etag) throws RegistryException {
         try {
             ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(GetObjectRequest.builder()
-                    .bucket(uri.bucket()).key(uri.pointerKey()).ifNoneMatch(etag).build());
+                    .bucket(uri.bucket()).key(uri.pointerKey()).ifNoneMatch(etag)
+                    .overrideConfiguration(pointerTimeouts()).build());
             return Optional.of(new PointerRead(parsePointer(bytes.asByteArray()), bytes.response().eTag()));
         } catch (S3Exception e) {
             if (e.statusCode() == NOT_MODIFIED) {
@@ -121,15 +171,31 @@ public final class ModelRegistry {
     }
 
     /**
-     * Makes {@code version} the one served.
+     * Makes {@code version} the one served. Promoting the version already served changes nothing,
+     * so its {@code previous} is kept for a rollback.
      *
-     * @throws RegistryException if the version does not exist, or another writer moved the pointer
-     *     since it was read (nothing is changed then)
+     * @throws RegistryException if the version does not exist or is incomplete, or another writer
+     *     moved the pointer since it was read (nothing is changed then)
      */
     public CurrentPointer promote(String version) throws IOException {
-        readManifest(version);
-        Optional<PointerRead> current = current();
-        return movePointer(current, version, current.map(c -> c.pointer().version()).orElse(null));
+        return promote(version, current());
+    }
+
+    /**
+     * Makes {@code version} the one served if {@code current.json} is still as {@code expected}
+     * read it, for a caller that decided on what it read (the promotion gate compares with the
+     * version served when it started, minutes before).
+     *
+     * @param expected the pointer as read, or empty if there was none
+     * @throws PointerMovedException if the pointer moved since {@code expected} was read
+     */
+    public CurrentPointer promote(String version, Optional<PointerRead> expected) throws IOException {
+        verifyComplete(version);
+        if (expected.isPresent() && expected.get().pointer().version().equals(version)) {
+            LOG.infof("%s already serves %s", uri, version);
+            return expected.get().pointer();
+        }
+        return movePointer(expected, version, expected.map(c -> c.pointer().version()).orElse(null));
     }
 
     /** Serves the previous version again; the version rolled back from becomes the previous one. */
@@ -141,8 +207,42 @@ public final class ModelRegistry {
             throw new RegistryException(uri + " has no previous version: " + current.pointer().version()
                     + " is the first ever promoted");
         }
-        readManifest(previous);
+        verifyComplete(previous);
         return movePointer(Optional.of(current), previous, current.pointer().version());
+    }
+
+    /**
+     * Checks that {@code version} is published completely: its manifest, and every file the
+     * manifest lists with the size it lists (HEAD requests, nothing downloaded). A version
+     * uploaded by hand may lack a file; serving it would fail on every instance.
+     *
+     * @return its manifest
+     * @throws RegistryException naming what is missing
+     */
+    public ArtifactManifest verifyComplete(String version) throws IOException {
+        ArtifactManifest manifest = readManifest(version);
+        List<ArtifactFile> files = manifest.files() == null ? List.of() : manifest.files();
+        if (files.isEmpty()) {
+            throw new RegistryException(uri + "/" + version + ": the manifest lists no files");
+        }
+        for (ArtifactFile file : files) {
+            HeadObjectResponse head;
+            try {
+                head = s3.headObject(HeadObjectRequest.builder().bucket(uri.bucket())
+                        .key(uri.versionPrefix(version) + file.path()).build());
+            } catch (S3Exception e) {
+                if (e.statusCode() == NOT_FOUND) {
+                    throw new RegistryException(uri + "/" + version + " is incomplete: " + file.path()
+                            + " is missing; publish the version again");
+                }
+                throw e;
+            }
+            if (head.contentLength() == null || head.contentLength() != file.size()) {
+                throw new RegistryException(uri + "/" + version + " is incomplete: " + file.path() + " has "
+                        + head.contentLength() + " bytes where the manifest lists " + file.size());
+            }
+        }
+        return manifest;
     }
 
     // Package-private so a test can replay a write based on a stale read, as a racing publisher would.
@@ -159,13 +259,17 @@ public final class ModelRegistry {
         try {
             s3.putObject(request.build(), RequestBody.fromBytes(JSON.writeValueAsBytes(pointer)));
         } catch (S3Exception e) {
-            if (e.statusCode() == PRECONDITION_FAILED || e.statusCode() == CONFLICT) {
-                String now = current().map(c -> c.pointer().version()).orElse("nothing");
-                throw new RegistryException(uri + "/" + RegistryUri.POINTER + " was moved by someone else (it now"
-                        + " points to " + now + "); nothing was changed, " + version + " is not current. Check with"
-                        + " 'list' and promote again if still wanted.");
+            if (e.statusCode() != PRECONDITION_FAILED && e.statusCode() != CONFLICT) {
+                throw e;
             }
-            throw e;
+            Optional<CurrentPointer> now = current().map(PointerRead::pointer);
+            if (now.isPresent() && now.get().version().equals(version)
+                    && Objects.equals(now.get().previous(), previous)) {
+                // Ours landed and its answer was lost; the SDK's retry met our own write.
+                LOG.infof("%s already serves %s (previous: %s)", uri, version, previous);
+                return now.get();
+            }
+            throw new PointerMovedException(uri, previous, now.map(CurrentPointer::version).orElse(null), version);
         }
         LOG.infof("%s now serves %s (previous: %s)", uri, version, previous);
         return pointer;
@@ -208,9 +312,10 @@ public final class ModelRegistry {
      */
     public Path download(String version, Path cacheRoot) throws IOException {
         Path target = cacheRoot.resolve(uri.name()).resolve(version);
+        String name = uri + "/" + version;
         if (Files.isDirectory(target)) {
             try {
-                ModelArtifact.verify(target);
+                ModelArtifact.verify(target, name);
                 LOG.debugf("%s/%s is cached in %s", uri, version, target);
                 return target;
             } catch (InvalidArtifactException e) {
@@ -222,18 +327,19 @@ public final class ModelRegistry {
         Path staging = Files.createTempDirectory(target.getParent(), "." + version + ".partial-");
         try {
             String prefix = uri.versionPrefix(version);
-            getToFile(prefix + ModelArtifact.MANIFEST, staging.resolve(ModelArtifact.MANIFEST));
-            ArtifactManifest manifest = ModelArtifact.readManifest(staging);
+            long deadline = timeouts == null ? 0 : System.nanoTime() + timeouts.download().toNanos();
+            getToFile(prefix + ModelArtifact.MANIFEST, staging.resolve(ModelArtifact.MANIFEST), deadline);
+            ArtifactManifest manifest = ModelArtifact.readManifest(staging, name);
             for (ArtifactFile file : manifest.files()) {
                 Path local = staging.resolve(file.path()).normalize();
                 if (!local.startsWith(staging)) {
-                    throw new InvalidArtifactException(uri + "/" + version + ": the manifest names a file outside the"
+                    throw new InvalidArtifactException(name + ": the manifest names a file outside the"
                             + " artifact: " + file.path());
                 }
                 Files.createDirectories(local.getParent());
-                getToFile(prefix + file.path(), local);
+                getToFile(prefix + file.path(), local, deadline);
             }
-            ModelArtifact.verify(staging);
+            ModelArtifact.verify(staging, name);
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             return target;
         } finally {
@@ -265,7 +371,8 @@ public final class ModelRegistry {
         return deleted;
     }
 
-    private ArtifactManifest readManifest(String version) throws IOException {
+    /** Reads a version's manifest; refuses one that does not exist. */
+    public ArtifactManifest readManifest(String version) throws IOException {
         return findManifest(version).orElseThrow(() ->
                 new RegistryException(uri + "/" + version + " does not exist (no manifest.json)"));
     }
@@ -283,12 +390,26 @@ public final class ModelRegistry {
         }
     }
 
-    private void putNew(String key, RequestBody body) {
-        s3.putObject(PutObjectRequest.builder().bucket(uri.bucket()).key(key).ifNoneMatch("*").build(), body);
+    /** Downloads {@code key}; with timeouts, within what is left until {@code deadline} (nanoTime). */
+    private void getToFile(String key, Path file, long deadline) throws IOException {
+        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(uri.bucket()).key(key);
+        if (timeouts != null) {
+            Duration left = Duration.ofNanos(deadline - System.nanoTime());
+            if (left.isNegative() || left.isZero()) {
+                throw new IOException(uri + ": the download took longer than " + timeouts.download());
+            }
+            // Both set: a request's override replaces the client's, which bounds the pointer reads.
+            request.overrideConfiguration(o -> o.apiCallTimeout(left).apiCallAttemptTimeout(left));
+        }
+        s3.getObject(request.build(), file);
     }
 
-    private void getToFile(String key, Path file) {
-        s3.getObject(GetObjectRequest.builder().bucket(uri.bucket()).key(key).build(), file);
+    private AwsRequestOverrideConfiguration pointerTimeouts() {
+        AwsRequestOverrideConfiguration.Builder override = AwsRequestOverrideConfiguration.builder();
+        if (timeouts != null) {
+            override.apiCallAttemptTimeout(timeouts.pointerAttempt()).apiCallTimeout(timeouts.pointerCall());
+        }
+        return override.build();
     }
 
     private CurrentPointer parsePointer(byte[] bytes) throws RegistryException {

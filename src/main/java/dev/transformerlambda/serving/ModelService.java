@@ -54,8 +54,11 @@ public class ModelService {
 
     ModelService(ServingConfig config, Instance<S3Client> s3) {
         this.config = config;
+        ServingConfig.S3 s3Config = config.s3();
         this.registry = config.modelUri().startsWith("s3://")
-                ? Optional.of(new ModelRegistry(s3.get(), RegistryUri.parse(config.modelUri())))
+                ? Optional.of(new ModelRegistry(s3.get(), RegistryUri.parse(config.modelUri()),
+                        new ModelRegistry.ReadTimeouts(s3Config.checkAttemptTimeout(), s3Config.checkTimeout(),
+                                s3Config.downloadTimeout())))
                 : Optional.empty();
     }
 
@@ -163,15 +166,21 @@ public class ModelService {
         String version = null;
         Optional<PointerRead> pointer = Optional.empty();
         try {
-            pointer = current.get() == null || pointerEtag == null
-                    ? registry.get().current()
-                    : registry.get().currentIfChanged(pointerEtag);
             LoadedModel serving = current.get();
-            if (pointer.isEmpty()) {
-                lastCheck = serving == null
-                        ? ReloadCheck.failed(null, new IOException(registry.get().uri() + " has no current.json"))
-                        : refused != null ? refused : ReloadCheck.unchanged(serving.manifest().version());
-                return;
+            if (pointerEtag == null) {
+                pointer = registry.get().current();
+                if (pointer.isEmpty()) {
+                    lastCheck = ReloadCheck.failed(null, new IOException(registry.get().uri() + " has no current.json"));
+                    return;
+                }
+            } else {
+                // Keyed on the ETag whether a model is loaded or not: a cold instance that refused
+                // a version does not download it again every second either.
+                pointer = registry.get().currentIfChanged(pointerEtag);
+                if (pointer.isEmpty()) {
+                    lastCheck = refused != null ? refused : ReloadCheck.unchanged(serving.manifest().version());
+                    return;
+                }
             }
             version = pointer.get().pointer().version();
             refused = null;
@@ -185,9 +194,12 @@ public class ModelService {
                 lastCheck = ReloadCheck.unchanged(version);
             }
             pointerEtag = pointer.get().etag();
-        } catch (InvalidArtifactException e) {
-            // The version itself is broken: fetching it again cannot help, so it is not retried
-            // until current.json moves; GET /model keeps showing why.
+        } catch (InvalidArtifactException | OutOfMemoryError | LinkageError e) {
+            // The version itself is broken, or cannot load in this function (a tensor larger than
+            // its memory, a native library that does not link): fetching it again cannot help, so
+            // it is not retried until current.json moves; GET /model keeps showing why. Caught
+            // here rather than left to the exception mapper, so the request that triggered the
+            // check is still answered by the model already loaded.
             refused = ReloadCheck.failed(version, e);
             lastCheck = refused;
             pointer.ifPresent(p -> pointerEtag = p.etag());
@@ -195,8 +207,12 @@ public class ModelService {
             LoadedModel serving = current.get();
             pruneCache(serving == null ? null : serving.manifest().version());
         } catch (Exception e) {
-            // Most likely S3 is unreachable; the next check tries again.
+            // Most likely S3 is unreachable or slow; the next check tries again. With no model
+            // loaded, the next check reads current.json whole (pointerEtag names nothing refused).
             lastCheck = ReloadCheck.failed(version, e);
+            if (current.get() == null) {
+                pointerEtag = null;
+            }
             logFailure(e);
         }
     }
@@ -213,7 +229,7 @@ public class ModelService {
         }
     }
 
-    private void logFailure(Exception e) {
+    private void logFailure(Throwable e) {
         LoadedModel serving = current.get();
         LOG.errorf("model check of %s failed, %s: %s", config.modelUri(),
                 serving == null ? "no model is loaded" : "still serving " + serving.manifest().version(), e.toString());
@@ -236,12 +252,12 @@ public class ModelService {
         EnginePreload.await();
         useThreads(Engine.getEngine("PyTorch"));
         long engineReady = System.nanoTime();
-        TextClassifier classifier = ModelArtifact.load(artifact);
+        TextClassifier classifier = ModelArtifact.load(artifact, source);
         long loaded = System.nanoTime();
         LoadedModel model = new LoadedModel(classifier, source);
         try {
             model.predict(WARM_UP);
-        } catch (TranslateException | RuntimeException e) {
+        } catch (TranslateException | RuntimeException | Error e) {
             model.release();
             throw e;
         }

@@ -20,7 +20,7 @@ public record ReloadCheck(Instant at, String result, String version, String erro
         return new ReloadCheck(Instant.now(), "unchanged", version, null);
     }
 
-    static ReloadCheck failed(String version, Exception e) {
+    static ReloadCheck failed(String version, Throwable e) {
         return new ReloadCheck(Instant.now(), "failed", version, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
 

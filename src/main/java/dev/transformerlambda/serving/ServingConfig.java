@@ -45,6 +45,24 @@ public interface ServingConfig {
 
         /** The region; by default the SDK's chain ({@code AWS_REGION} in Lambda). */
         Optional<String> region();
+
+        /**
+         * One attempt to read {@code current.json}. The check runs on a request's path and API
+         * Gateway gives up after 29 s; with no bound a frozen S3 held a request for 121 s.
+         */
+        @WithDefault("2s")
+        Duration checkAttemptTimeout();
+
+        /** Reading {@code current.json}, the SDK's retries included; then the loaded model answers. */
+        @WithDefault("5s")
+        Duration checkTimeout();
+
+        /**
+         * Downloading a new version, every file together; apart from the check, as a 90 MB
+         * encoder takes seconds where the pointer takes milliseconds.
+         */
+        @WithDefault("20s")
+        Duration downloadTimeout();
     }
 
     /**

@@ -19,7 +19,9 @@ import java.util.Optional;
 
 /**
  * Decides whether a newly trained model should replace the one being served: both are scored on
- * the same evaluation data, and the new one wins unless it is worse by more than a margin.
+ * the same evaluation data, and the new one wins unless it is worse by more than a margin. The
+ * decision holds for the pointer as it was read: promote with {@link Decision#comparedWith()}, so
+ * that a rollback made while the models were being scored is not silently undone.
  */
 public final class PromotionGate {
 
@@ -34,8 +36,15 @@ public final class PromotionGate {
         this.margin = margin;
     }
 
+    /**
+     * The gate's decision and the pointer it was made against.
+     *
+     * @param comparedWith {@code current.json} as read before scoring, empty if there was none
+     */
+    public record Decision(Promotion promotion, Optional<PointerRead> comparedWith) {}
+
     /** Compares the artifact in {@code candidate} with the registry's current version. */
-    public Promotion decide(Path candidate, LabelledDataset evaluation) throws IOException, TranslateException {
+    public Decision decide(Path candidate, LabelledDataset evaluation) throws IOException, TranslateException {
         ArtifactManifest manifest = ModelArtifact.verify(candidate);
         // Training already scored the candidate on its evaluation data; score again only on other data.
         double accuracy = evaluation.sha256().equals(manifest.training().evaluationDataSha256())
@@ -43,8 +52,8 @@ public final class PromotionGate {
                 : accuracy(candidate, evaluation);
         Optional<PointerRead> current = registry.current();
         if (current.isEmpty()) {
-            return new Promotion("first-version", "nothing is served yet", evaluation.source(), accuracy, null, null,
-                    margin);
+            return new Decision(new Promotion("first-version", "nothing is served yet", evaluation.source(), accuracy,
+                    null, null, margin), current);
         }
         String currentVersion = current.get().pointer().version();
         Path cache = Files.createTempDirectory("promotion-gate-");
@@ -52,16 +61,16 @@ public final class PromotionGate {
             Path served = registry.download(currentVersion, cache);
             ArtifactManifest servedManifest = ModelArtifact.verify(served);
             if (!servedManifest.labels().equals(manifest.labels())) {
-                return new Promotion("not-promoted", "the labels differ: " + manifest.labels() + " against "
-                        + servedManifest.labels() + " served; promote by hand if that is intended",
-                        evaluation.source(), accuracy, currentVersion, null, margin);
+                return new Decision(new Promotion("not-promoted", "the labels differ: " + manifest.labels()
+                        + " against " + servedManifest.labels() + " served; promote by hand if that is intended",
+                        evaluation.source(), accuracy, currentVersion, null, margin), current);
             }
             double currentAccuracy = accuracy(served, evaluation);
             boolean better = accuracy >= currentAccuracy - margin;
             String reason = String.format("accuracy %.4f against %.4f of %s on the same data (margin %.4f)",
                     accuracy, currentAccuracy, currentVersion, margin);
-            return new Promotion(better ? "promoted" : "not-promoted", reason, evaluation.source(), accuracy,
-                    currentVersion, currentAccuracy, margin);
+            return new Decision(new Promotion(better ? "promoted" : "not-promoted", reason, evaluation.source(),
+                    accuracy, currentVersion, currentAccuracy, margin), current);
         } finally {
             ModelArtifact.delete(cache);
         }

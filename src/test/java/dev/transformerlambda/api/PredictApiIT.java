@@ -69,6 +69,8 @@ class PredictApiIT {
     @ParameterizedTest(name = "{0} -> {1} {2}")
     @CsvSource(delimiter = '|', value = {
         "{\"text\": |400|malformed_json",
+        "{\"text\": \"a\"} xyz|400|malformed_json",
+        "{\"text\": \"a\"} {\"text\": \"b\"}|400|malformed_json",
         "[\"a list\"]|400|invalid_request",
         "{}|400|invalid_request",
         "{\"text\": \"a\", \"texts\": [\"b\"]}|400|invalid_request",

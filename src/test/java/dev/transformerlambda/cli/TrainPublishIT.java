@@ -2,16 +2,23 @@ package dev.transformerlambda.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.transformerlambda.aws.LocalS3Server;
+import dev.transformerlambda.data.DatasetReader;
+import dev.transformerlambda.data.LabelledDataset;
 import dev.transformerlambda.digest.Sha256;
+import dev.transformerlambda.model.DefaultModelTest;
 import dev.transformerlambda.pretrained.TinyBertCheckpoint;
 import dev.transformerlambda.registry.ModelRegistry;
+import dev.transformerlambda.registry.PointerMovedException;
 import dev.transformerlambda.registry.RegistryUri;
 import dev.transformerlambda.registry.VersionInfo;
+import dev.transformerlambda.training.PromotionGate;
+import dev.transformerlambda.training.TinyModels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -117,7 +124,75 @@ class TrainPublishIT {
                 manifest.at("/lineage/pretrained/sha256").asText());
     }
 
+    /** The gate compares with the version served when it starts; a rollback made while it scores stands. */
+    @Test
+    void theGateDoesNotUndoARollbackMadeWhileItScored() throws Exception {
+        ModelRegistry registry = new ModelRegistry(s3, RegistryUri.parse("s3://models/rolled-back/sst2"));
+        Path work = Files.createTempDirectory("gate");
+        String v1 = registry.publish(TinyModels.copyAs(DefaultModelTest.DEFAULT_MODEL, work.resolve("v1"),
+                "20260101T000000Z-aaaaaa"));
+        String v2 = registry.publish(TinyModels.copyAs(DefaultModelTest.DEFAULT_MODEL, work.resolve("v2"),
+                "20260102T000000Z-bbbbbb"));
+        registry.promote(v1);
+        registry.promote(v2);
+        Path candidate = TinyModels.copyAs(DefaultModelTest.DEFAULT_MODEL, work.resolve("v3"),
+                "20260103T000000Z-cccccc");
+        LabelledDataset evaluation =
+                DatasetReader.read(Path.of(TrainPublishIT.class.getResource("/fixtures/sentiment-dev.tsv").toURI()));
+
+        PromotionGate.Decision decision = new PromotionGate(registry, 0).decide(candidate, evaluation);
+        registry.rollback(); // an operator, while the gate was scoring
+        String v3 = registry.publish(candidate);
+
+        assertTrue(decision.promotion().promoted(), decision.promotion().reason());
+        assertEquals(v2, decision.promotion().comparedWith());
+        PointerMovedException e = assertThrows(PointerMovedException.class,
+                () -> registry.promote(v3, decision.comparedWith()));
+        assertEquals(v2, e.expected());
+        assertEquals(v1, e.found());
+        assertEquals(v1, registry.current().orElseThrow().pointer().version(), "the rollback stands");
+    }
+
+    @Test
+    void evaluatePredictAndPublishTakeModelsAndDataOnS3() throws Exception {
+        ModelRegistry shared = new ModelRegistry(s3, RegistryUri.parse("s3://models/shared/sst2"));
+        String version = shared.publish(DefaultModelTest.DEFAULT_MODEL);
+        shared.promote(version);
+        String endpoint = server.endpoint().toString();
+
+        Run current = command("evaluate", "--model", "s3://models/shared/sst2", "--data",
+                "s3://data/sst/sentiment-dev.tsv", "--s3-endpoint", endpoint);
+        assertEquals(0, current.exit(), current.output());
+        assertTrue(current.output().contains("model sst2 version " + version + " on s3://data/sst/sentiment-dev.tsv"),
+                current.output());
+
+        Run predicted = command("predict", "--model", "s3://models/shared/sst2/" + version, "--s3-endpoint", endpoint,
+                "a gorgeous , witty , seductive movie .");
+        assertEquals(0, predicted.exit(), predicted.output());
+        assertTrue(predicted.output().startsWith("positive\t"), predicted.output());
+
+        Run published = command("publish", "--registry", "s3://models/copied/sst2", "--s3-endpoint", endpoint,
+                "s3://models/shared/sst2/" + version);
+        assertEquals(0, published.exit(), published.output());
+        assertEquals(List.of(version), new ModelRegistry(s3, RegistryUri.parse("s3://models/copied/sst2")).list()
+                .stream().map(VersionInfo::version).toList());
+
+        Run nothing = command("evaluate", "--model", "s3://models/nothing/sst2", "--data",
+                "s3://data/sst/sentiment-dev.tsv", "--s3-endpoint", endpoint);
+        assertEquals(1, nothing.exit(), nothing.output());
+        assertTrue(nothing.output().contains("s3://models/nothing/sst2 is neither a registry with a current version"),
+                nothing.output());
+    }
+
     private record Run(int exit, String output) {}
+
+    private static Run command(String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(out, true));
+        return new Run(commandLine.execute(args), out.toString());
+    }
 
     private static Run train(String... overrides) {
         Map<String, String> options = new LinkedHashMap<>();

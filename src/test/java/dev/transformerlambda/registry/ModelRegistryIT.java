@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /** The registry against a real S3-compatible server (S3Mock) started for this class. */
@@ -86,13 +87,129 @@ class ModelRegistryIT {
         assertEquals(v1, registry.current().orElseThrow().pointer().version());
     }
 
+    /** A retry after a lost answer, or a second run of the same job, publishes the same bytes again. */
     @Test
-    void aVersionIsNeverOverwritten() throws Exception {
+    void publishingTheSameArtifactAgainSucceedsAndChangesNothing() throws Exception {
         String v1 = registry.publish(models.get(0));
+        String etag = manifestEtag(v1);
 
-        RegistryException e = assertThrows(RegistryException.class, () -> registry.publish(models.get(0)));
+        assertEquals(v1, registry.publish(models.get(0)));
 
-        assertTrue(e.getMessage().contains(v1 + " already exists"), e.getMessage());
+        assertEquals(etag, manifestEtag(v1), "the manifest was not rewritten");
+        assertEquals(List.of(v1), registry.list().stream().map(VersionInfo::version).toList());
+    }
+
+    @Test
+    void aDifferentArtifactUnderAPublishedVersionIsRefused() throws Exception {
+        String v1 = registry.publish(models.get(0));
+        Path impostor = TinyModels.copyAs(models.get(1), dir.resolve("impostor-" + System.nanoTime()), v1);
+
+        RegistryException e = assertThrows(RegistryException.class, () -> registry.publish(impostor));
+
+        assertTrue(e.getMessage().contains(v1 + " already exists with other content (weights.params differs)"),
+                e.getMessage());
+        registry.download(v1, dir.resolve("cache-" + System.nanoTime())); // still the original, intact
+    }
+
+    /** A publish killed after the files and before the manifest is completed by running it again. */
+    @Test
+    void anInterruptedPublishIsCompletedByPublishingAgain() throws Exception {
+        Path artifact = models.get(0);
+        String version = ModelArtifact.verify(artifact).version();
+        for (String file : List.of(ModelArtifact.TOKENIZER, ModelArtifact.WEIGHTS)) {
+            s3.putObject(PutObjectRequest.builder().bucket("models")
+                    .key(registry.uri().modelKey() + "/" + version + "/" + file).build(),
+                    RequestBody.fromFile(artifact.resolve(file)));
+        }
+        assertTrue(registry.list().isEmpty(), "no manifest, no version");
+
+        assertEquals(version, registry.publish(artifact));
+
+        assertEquals(List.of(version), registry.list().stream().map(VersionInfo::version).toList());
+        registry.promote(version);
+    }
+
+    /**
+     * The SDK retries a write whose answer was lost; the retry meets the write it repeats and gets
+     * 412. Replayed here: the same conditional write twice, on the same read.
+     */
+    @Test
+    void aPromoteRetriedAfterItLandedIsASuccess() throws Exception {
+        String v1 = registry.publish(models.get(0));
+        String v2 = registry.publish(models.get(1));
+        assertEquals(v1, registry.movePointer(Optional.empty(), v1, null).version());
+        assertEquals(v1, registry.movePointer(Optional.empty(), v1, null).version(), "the first ever, retried");
+        PointerRead read = registry.current().orElseThrow();
+        registry.movePointer(Optional.of(read), v2, v1);
+
+        CurrentPointer retried = registry.movePointer(Optional.of(read), v2, v1);
+
+        assertEquals(v2, retried.version());
+        assertEquals(v1, retried.previous());
+        assertEquals(new CurrentPointer(v2, v1, retried.updated()), registry.current().orElseThrow().pointer());
+    }
+
+    @Test
+    void promotingTheVersionAlreadyServedKeepsItsPrevious() throws Exception {
+        String v1 = registry.publish(models.get(0));
+        String v2 = registry.publish(models.get(1));
+        registry.promote(v1);
+        registry.promote(v2);
+        String etag = registry.current().orElseThrow().etag();
+
+        CurrentPointer again = registry.promote(v2);
+
+        assertEquals(v1, again.previous());
+        assertEquals(etag, registry.current().orElseThrow().etag(), "current.json was not rewritten");
+        assertEquals(v1, registry.rollback().version());
+    }
+
+    @Test
+    void anIncompleteVersionIsNotPromoted() throws Exception {
+        Path artifact = models.get(2);
+        String version = ModelArtifact.verify(artifact).version();
+        String prefix = registry.uri().modelKey() + "/" + version + "/";
+        for (String file : List.of(ModelArtifact.MANIFEST, ModelArtifact.TOKENIZER)) {
+            s3.putObject(PutObjectRequest.builder().bucket("models").key(prefix + file).build(),
+                    RequestBody.fromFile(artifact.resolve(file)));
+        }
+
+        RegistryException missing = assertThrows(RegistryException.class, () -> registry.promote(version));
+        assertTrue(missing.getMessage().contains(version + " is incomplete: weights.params is missing"),
+                missing.getMessage());
+
+        byte[] weights = Files.readAllBytes(artifact.resolve(ModelArtifact.WEIGHTS));
+        s3.putObject(PutObjectRequest.builder().bucket("models").key(prefix + ModelArtifact.WEIGHTS).build(),
+                RequestBody.fromBytes(java.util.Arrays.copyOf(weights, weights.length / 2)));
+        RegistryException truncated = assertThrows(RegistryException.class, () -> registry.promote(version));
+        assertTrue(truncated.getMessage().contains("weights.params has " + weights.length / 2 + " bytes where the"
+                + " manifest lists " + weights.length), truncated.getMessage());
+        assertTrue(registry.current().isEmpty(), "nothing was promoted");
+    }
+
+    /**
+     * The promotion gate reads current.json, scores for minutes, then promotes; a rollback made
+     * meanwhile must not be undone.
+     */
+    @Test
+    void aPromotionDecidedOnAPointerThatMovedSinceIsRefusedNamingBothVersions() throws Exception {
+        String v1 = registry.publish(models.get(0));
+        String v2 = registry.publish(models.get(1));
+        String v3 = registry.publish(models.get(2));
+        registry.promote(v1);
+        registry.promote(v2);
+        Optional<PointerRead> comparedWith = registry.current();
+
+        registry.rollback(); // an operator, while the gate scores v3 against v2
+
+        PointerMovedException e = assertThrows(PointerMovedException.class,
+                () -> registry.promote(v3, comparedWith));
+        assertEquals(v2, e.expected());
+        assertEquals(v1, e.found());
+        assertTrue(e.getMessage().contains("named " + v2 + " when read and now names " + v1), e.getMessage());
+        assertEquals(new CurrentPointer(v1, v2, null),
+                new CurrentPointer(registry.current().orElseThrow().pointer().version(),
+                        registry.current().orElseThrow().pointer().previous(), null), "the rollback stands");
     }
 
     @Test
@@ -122,9 +239,15 @@ class ModelRegistryIT {
         RegistryException e = assertThrows(RegistryException.class,
                 () -> registry.movePointer(Optional.of(readByB), v3, v1)); // B writes on what it read
 
-        assertTrue(e.getMessage().contains("was moved by someone else (it now points to " + v2 + ")"), e.getMessage());
+        assertTrue(e.getMessage().contains("was moved by someone else: it named " + v1 + " when read and now names "
+                + v2), e.getMessage());
         assertEquals(v2, registry.current().orElseThrow().pointer().version());
         assertEquals(3, registry.list().size(), "no version was lost");
+    }
+
+    private String manifestEtag(String version) {
+        return s3.headObject(HeadObjectRequest.builder().bucket("models")
+                .key(registry.uri().modelKey() + "/" + version + "/" + ModelArtifact.MANIFEST).build()).eTag();
     }
 
     @Test
@@ -153,7 +276,9 @@ class ModelRegistryIT {
         InvalidArtifactException e = assertThrows(InvalidArtifactException.class,
                 () -> registry.download(v1, dir.resolve("cache-tampered")));
 
-        assertTrue(e.getMessage().contains("weights.params does not match the manifest"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(registry.uri() + "/" + v1 + ": weights.params does not match the"
+                + " manifest"), "names the version and the file: " + e.getMessage());
+        assertFalse(e.getMessage().contains(dir.toString()), "not this machine's paths: " + e.getMessage());
         assertFalse(Files.exists(dir.resolve("cache-tampered/sst2/" + v1)), "nothing half-downloaded is kept");
     }
 

@@ -3,6 +3,7 @@ package dev.transformerlambda.serving;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,8 +18,13 @@ import dev.transformerlambda.training.TinyModels;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -149,7 +155,9 @@ class LiveSwapIT {
         given().when().get("/model").then().statusCode(200)
                 .body("version", equalTo(secondVersion))
                 .body("lastCheck.version", equalTo(third))
-                .body("lastCheck.error", containsString("weights.params does not match the manifest"));
+                .body("lastCheck.error", containsString(RegistryTestResource.REGISTRY + "/" + third
+                        + ": weights.params does not match the manifest"))
+                .body("lastCheck.error", not(containsString(cacheDir.toString())));
         given().contentType(ContentType.JSON).body("{\"text\": \"still here\"}").when().post("/predict")
                 .then().statusCode(200).body("model.version", equalTo(secondVersion));
         registry.rollback();
@@ -171,8 +179,77 @@ class LiveSwapIT {
         awaitLastCheck("unchanged");
     }
 
+    /**
+     * S3 frozen rather than down: connections are accepted and never answered. The request that
+     * triggers the check is answered by the loaded model within the check's timeout (5 s by
+     * default), where without one it took 121 s and API Gateway gives up after 29 s.
+     */
     @Test
     @Order(4)
+    void whileS3AcceptsConnectionsButNeverAnswersTheRequestThatChecksIsAnsweredInSeconds() throws Exception {
+        awaitLastCheck("unchanged");
+        RegistryTestResource.server().stop();
+        try (BlackHole frozen = new BlackHole(RegistryTestResource.server().endpoint().getPort())) {
+            Thread.sleep(1500); // past the reload interval: the next request checks
+            HttpClient http = HttpClient.newBuilder().build();
+            long start = System.nanoTime();
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/predict")).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"text\": \"s3 is frozen\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertEquals(secondVersion, JSON.readTree(answer.body()).at("/model/version").asText());
+            assertTrue(seconds < 8, "answered after " + seconds + " s");
+            assertTrue(frozen.accepted() > 0, "the check did reach the frozen server");
+            given().when().get("/model").then().statusCode(200)
+                    .body("version", equalTo(secondVersion))
+                    .body("lastCheck.result", equalTo("failed"))
+                    .body("lastCheck.error", containsString("timeout"));
+            System.out.printf("frozen S3: the request that checked was answered in %.2f s%n", seconds);
+        } finally {
+            RegistryTestResource.server().restart();
+        }
+        awaitLastCheck("unchanged");
+    }
+
+    /**
+     * A version that cannot be loaded in the function's memory: DJL reserves a tensor's bytes
+     * before reading them, and 2 GB is over the direct memory (1 GB in tests, the 128 MB heap's
+     * worth in Lambda). The OutOfMemoryError must not reach the client as a bare 500.
+     */
+    @Test
+    @Order(5)
+    void anErrorWhileLoadingAVersionLeavesTheOldModelServing() throws Exception {
+        String tooBig = "20270101T000000Z-toobig";
+        Path artifact = TinyModels.declareHugeTensor(
+                TinyModels.copyAs(RegistryTestResource.DEFAULT_MODEL, dir.resolve("too-big"), tooBig));
+        ModelRegistry registry = RegistryTestResource.registry();
+        registry.publish(artifact);
+        registry.promote(tooBig);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String checked = null;
+        while (System.nanoTime() < deadline && !tooBig.equals(checked)) {
+            given().contentType(ContentType.JSON).body("{\"text\": \"still here\"}").when().post("/predict")
+                    .then().statusCode(200).contentType(ContentType.JSON).body("model.version", equalTo(secondVersion));
+            checked = given().when().get("/model").then().statusCode(200).extract().path("lastCheck.version");
+            Thread.sleep(200);
+        }
+
+        given().when().get("/model").then().statusCode(200)
+                .body("version", equalTo(secondVersion))
+                .body("lastCheck.version", equalTo(tooBig))
+                .body("lastCheck.result", equalTo("failed"))
+                .body("lastCheck.error", containsString("OutOfMemoryError"));
+        given().when().get("/health/ready").then().statusCode(200);
+        registry.rollback();
+        awaitLastCheck("unchanged");
+    }
+
+    @Test
+    @Order(6)
     void aModelTrainedFromS3DataIntoTheRegistryIsServedWithNoStepByHand() throws Exception {
         for (String name : List.of("sentiment-train.tsv", "sentiment-dev.tsv")) {
             RegistryTestResource.s3().putObject(PutObjectRequest.builder().bucket("models").key("data/" + name).build(),
@@ -213,6 +290,49 @@ class LiveSwapIT {
             Thread.sleep(200);
         }
         throw new AssertionError("the last check never became " + result + "; it is " + seen);
+    }
+
+    /** A server on 127.0.0.1 that accepts connections and holds them without ever answering: a frozen S3. */
+    private static final class BlackHole implements AutoCloseable {
+        private final ServerSocket server;
+        private final List<Socket> held = new ArrayList<>();
+        private final Thread acceptor;
+
+        BlackHole(int port) throws IOException {
+            server = new ServerSocket();
+            server.setReuseAddress(true);
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        Socket socket = server.accept();
+                        synchronized (held) {
+                            held.add(socket);
+                        }
+                    }
+                } catch (IOException closed) {
+                    // close() ends the loop
+                }
+            });
+            acceptor.start();
+        }
+
+        int accepted() {
+            synchronized (held) {
+                return held.size();
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+            acceptor.join();
+            synchronized (held) {
+                for (Socket socket : held) {
+                    socket.close();
+                }
+            }
+        }
     }
 
     private static List<Prediction> predictLocally(Path artifact) throws Exception {

@@ -5,14 +5,22 @@ import dev.transformerlambda.data.LabelledDataset;
 import dev.transformerlambda.data.LabelledText;
 import dev.transformerlambda.pretrained.TinyBertCheckpoint;
 import dev.transformerlambda.data.ValidationSplit;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.transformerlambda.model.ArtifactManifest;
+import dev.transformerlambda.model.ModelArtifact;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Real, small sentiment models trained in a few seconds on the project's fixtures, for tests. */
 public final class TinyModels {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private TinyModels() {}
 
@@ -42,6 +50,76 @@ public final class TinyModels {
         new ClassifierTrainer(options, new PrintWriter(new StringWriter()), false)
                 .train(ValidationSplit.given(train, fixture("sentiment-dev.tsv")), null, output);
         return output;
+    }
+
+    /**
+     * Copies the artifact in {@code source} into {@code target} under another version: the same
+     * model published again, cheaply, where a test needs several versions.
+     */
+    public static Path copyAs(Path source, Path target, String version) throws IOException {
+        Files.createDirectories(target);
+        try (var files = Files.list(source)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, target.resolve(file.getFileName()));
+            }
+        }
+        ObjectNode manifest = (ObjectNode) JSON.readTree(target.resolve(ModelArtifact.MANIFEST).toFile());
+        manifest.put("version", version);
+        JSON.writeValue(target.resolve(ModelArtifact.MANIFEST).toFile(), manifest);
+        return target;
+    }
+
+    /**
+     * Makes the first tensor of the weights in {@code artifact} declare 2 GB of data, and lists the
+     * file anew in the manifest: a consistent artifact that cannot be loaded in a JVM whose direct
+     * memory is smaller (tests run with 1 GB, as the function with its heap's 128 MB), where DJL
+     * reserves a tensor's bytes before reading them and fails with an {@link OutOfMemoryError}.
+     */
+    public static Path declareHugeTensor(Path artifact) throws IOException {
+        Path weights = artifact.resolve(ModelArtifact.WEIGHTS);
+        byte[] bytes = Files.readAllBytes(weights);
+        int at = indexOf(bytes, new byte[] {0, 4, 'N', 'D', 'A', 'R'});
+        if (at < 0) {
+            throw new IllegalStateException("no NDArray in " + weights);
+        }
+        // Read the first NDArray's header as DJL's NDSerializer.decode does, up to its byte count.
+        ByteBuffer in = ByteBuffer.wrap(bytes, at + 6, bytes.length - at - 6);
+        int version = in.getInt();
+        if (version > 1 && in.get() == 1) {
+            skipUtf(in);
+        }
+        skipUtf(in); // sparse format
+        skipUtf(in); // data type
+        int dimensions = in.getInt();
+        in.position(in.position() + 8 * dimensions);
+        int layout = in.getInt();
+        in.position(in.position() + 2 * layout);
+        if (version > 2) {
+            in.get(); // byte order
+        }
+        in.putInt(in.position(), 0x7fff_fff0);
+        Files.write(weights, bytes);
+        ArtifactManifest manifest = ModelArtifact.readManifest(artifact);
+        ModelArtifact.writeManifest(artifact, manifest);
+        return artifact;
+    }
+
+    private static void skipUtf(ByteBuffer in) {
+        int length = in.getShort() & 0xffff;
+        in.position(in.position() + length);
+    }
+
+    private static int indexOf(byte[] bytes, byte[] pattern) {
+        outer:
+        for (int i = 0; i <= bytes.length - pattern.length; i++) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (bytes[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     static LabelledDataset fixture(String name) throws IOException {
