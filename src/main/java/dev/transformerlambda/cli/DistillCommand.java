@@ -6,6 +6,7 @@ import dev.transformerlambda.data.LabelledText;
 import dev.transformerlambda.data.ValidationSplit;
 import dev.transformerlambda.digest.Sha256;
 import dev.transformerlambda.distillation.Augmenter;
+import dev.transformerlambda.distillation.TeacherEmbeddings;
 import dev.transformerlambda.distillation.TeacherLogits;
 import dev.transformerlambda.evaluation.ClassificationMetrics;
 import dev.transformerlambda.evaluation.Evaluator;
@@ -77,6 +78,14 @@ public final class DistillCommand implements Callable<Integer> {
     @Mixin
     ModelOptions student;
 
+    @Option(names = "--student-embeddings", description = "Where the student's token embeddings start: TEACHER"
+            + " (a BERT-family teacher's word embeddings, projected to the student's width) or RANDOM"
+            + " (default: ${DEFAULT-VALUE}).")
+    EmbeddingStart studentEmbeddings = EmbeddingStart.TEACHER;
+
+    /** Where the student's token embeddings start. */
+    enum EmbeddingStart { TEACHER, RANDOM }
+
     @Override
     public Integer call() throws Exception {
         return run.run(spec, student, this::softTargets);
@@ -104,7 +113,14 @@ public final class DistillCommand implements Callable<Integer> {
             String key = TeacherLogits.key(teacherSha256, texts);
             float[][] logits;
             ClassificationMetrics teacherEvaluation = null;
+            TeacherEmbeddings embeddings = null;
             try (TextClassifier model = ModelArtifact.load(teacherDir)) {
+                if (studentEmbeddings == EmbeddingStart.TEACHER) {
+                    embeddings = TeacherEmbeddings.of(model, teacherDir.resolve(manifest.tokenizer())).orElse(null);
+                    if (embeddings == null) {
+                        log.printf("the teacher is not BERT-family: the student's embeddings start random%n");
+                    }
+                }
                 logits = TeacherLogits.score(model, key, texts, cache, log);
                 if (evaluation != null) {
                     try (Predictor<List<String>, List<Prediction>> predictor = model.newPredictor()) {
@@ -117,7 +133,7 @@ public final class DistillCommand implements Callable<Integer> {
             }
             return new SoftTargets(augmented, reorder(logits, columns), labelWeight,
                     new Source(manifest.name(), manifest.version(), teacherSha256), augmenter.describe(), key,
-                    teacherEvaluation);
+                    teacherEvaluation, embeddings);
         } finally {
             ModelArtifact.delete(work);
         }

@@ -65,9 +65,10 @@ public record ArtifactManifest(
      * @param augmentedTexts how many there were, besides the training texts
      * @param labelWeight the true label's share of the loss where one is known
      * @param teacherMetrics the teacher's scores on the student's evaluation data, for comparison
+     * @param studentEmbeddings where the student's token embeddings started; null for random
      */
     public record Distillation(String augmentation, int augmentedTexts, float labelWeight,
-            ClassificationMetrics teacherMetrics) {}
+            ClassificationMetrics teacherMetrics, String studentEmbeddings) {}
 
     /**
      * A model or checkpoint another one was made from.

@@ -3,6 +3,7 @@ package dev.transformerlambda.model;
 import ai.djl.Model;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
+import ai.djl.nn.Block;
 import ai.djl.translate.TranslateException;
 import java.util.List;
 
@@ -25,6 +26,11 @@ public final class TextClassifier implements AutoCloseable {
 
     public ArtifactManifest manifest() {
         return manifest;
+    }
+
+    /** The loaded block, to read weights from (a teacher's embeddings); never to change them. */
+    public Block block() {
+        return model.getBlock();
     }
 
     /** A predictor that classifies a list of texts in one forward pass. Close it after use. */

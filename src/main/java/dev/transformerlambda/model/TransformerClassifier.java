@@ -69,6 +69,11 @@ public class TransformerClassifier extends AbstractBlock {
         return config;
     }
 
+    /** The token embedding table (vocabulary size, width), which a student may start from a teacher's. */
+    public Parameter tokenEmbedding() {
+        return tokenEmbedding;
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

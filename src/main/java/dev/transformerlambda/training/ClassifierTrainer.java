@@ -147,7 +147,8 @@ public final class ClassifierTrainer {
         Path staging = Files.createDirectory(
                 parent.resolve("." + output.getFileName() + ".partial-" + ProcessHandle.current().pid()));
         try (Model model = Model.newInstance(options.name(), devices[0])) {
-            EncoderStart start = EncoderStart.prepare(options, train.examples(), labels, model, staging, s3, log);
+            EncoderStart start = EncoderStart.prepare(options, train.examples(), labels, model, staging, s3,
+                    softTargets == null ? null : softTargets.studentEmbeddings(), log);
             Fit fit;
             Evaluator.Result scored;
             try (HuggingFaceTokenizer tokenizer = ModelArtifact.openTokenizer(start.tokenizer(),
@@ -155,7 +156,9 @@ public final class ClassifierTrainer {
                 TokenizedBatches batches = new TokenizedBatches(tokenizer, train.examples(), labels, start.padId(),
                         start.unknownId(), options.tokenDropout(), softTargets);
                 String fingerprint = TrainingCheckpoint.fingerprint(options, train.sha256(),
-                        validation.sha256() + (softTargets == null ? "" : "|" + softTargets.cacheKey()));
+                        validation.sha256() + (softTargets == null ? "" : "|" + softTargets.cacheKey() + "|"
+                                + (softTargets.studentEmbeddings() == null ? "random"
+                                        : softTargets.studentEmbeddings().describe())));
                 Loss loss = softTargets == null ? Loss.softmaxCrossEntropyLoss()
                         : new DistillationLoss(softTargets.labelWeight());
                 fit = fit(model, tokenizer, batches, loss, labels, validation, staging, fingerprint,
@@ -245,8 +248,10 @@ public final class ClassifierTrainer {
             return start.lineage();
         }
         Source pretrained = start.lineage() == null ? null : start.lineage().pretrained();
+        StudentEmbeddings embeddings = softTargets.studentEmbeddings();
         return new Lineage(pretrained, softTargets.teacher(), new Distillation(softTargets.augmentation(),
-                softTargets.augmentedTexts().size(), softTargets.labelWeight(), softTargets.teacherEvaluation()));
+                softTargets.augmentedTexts().size(), softTargets.labelWeight(), softTargets.teacherEvaluation(),
+                embeddings == null ? null : embeddings.describe()));
     }
 
     /** The outcome of the optimisation loop: the best epoch, its evaluation, epochs run. */

@@ -14,6 +14,7 @@ import dev.transformerlambda.model.EncoderFamily;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.ModelConfig;
 import dev.transformerlambda.model.TokenizerVocabulary;
+import dev.transformerlambda.model.TransformerClassifier;
 import dev.transformerlambda.model.WordPieceTrainer;
 import dev.transformerlambda.pretrained.BertShape;
 import dev.transformerlambda.pretrained.EncoderWeights;
@@ -21,6 +22,7 @@ import dev.transformerlambda.pretrained.PretrainedEncoders;
 import dev.transformerlambda.pretrained.PretrainedSource;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,16 +45,20 @@ import software.amazon.awssdk.services.s3.S3Client;
 record EncoderStart(ModelConfig config, AbstractBlock block, Path tokenizer, long padId, long unknownId,
         Lineage lineage) {
 
-    /** Prepares the encoder {@code options} ask for, for {@code labels}, in {@code model}. */
+    /**
+     * Prepares the encoder {@code options} ask for, for {@code labels}, in {@code model}.
+     *
+     * @param embeddings where a from-scratch encoder's token embeddings start; null for random
+     */
     static EncoderStart prepare(TrainingOptions options, List<LabelledText> train, List<String> labels, Model model,
-            Path staging, Supplier<S3Client> s3, PrintWriter log) throws IOException {
+            Path staging, Supplier<S3Client> s3, StudentEmbeddings embeddings, PrintWriter log) throws IOException {
         return options.fineTunes()
                 ? pretrained(options, labels, model, staging, s3, log)
-                : fromScratch(options, train, labels, model, staging, log);
+                : fromScratch(options, train, labels, model, staging, embeddings, log);
     }
 
     private static EncoderStart fromScratch(TrainingOptions options, List<LabelledText> train, List<String> labels,
-            Model model, Path staging, PrintWriter log) throws IOException {
+            Model model, Path staging, StudentEmbeddings embeddings, PrintWriter log) throws IOException {
         List<String> vocabulary = new WordPieceTrainer(options.vocabularySize(), options.minFrequency())
                 .learnVocabulary(train.stream().map(LabelledText::text).toList());
         Path tokenizer = staging.resolve(ModelArtifact.TOKENIZER);
@@ -60,7 +66,16 @@ record EncoderStart(ModelConfig config, AbstractBlock block, Path tokenizer, lon
         log.printf("vocabulary: %d word pieces%n", vocabulary.size());
         ModelConfig config = ModelConfig.preLn(vocabulary.size(), labels.size(), options.layers(), options.width(),
                 options.heads(), options.ffnSize(), options.dropout(), options.maxLength(), options.pooling());
-        AbstractBlock block = initialized(config, model);
+        TransformerClassifier block = (TransformerClassifier) initialized(config, model);
+        if (embeddings != null) {
+            float[][] rows = embeddings.rows(vocabulary, config.width());
+            float[] flat = new float[rows.length * config.width()];
+            for (int i = 0; i < rows.length; i++) {
+                System.arraycopy(rows[i], 0, flat, i * config.width(), config.width());
+            }
+            block.tokenEmbedding().getArray().set(FloatBuffer.wrap(flat));
+            log.printf("token embeddings start from %s%n", embeddings.describe());
+        }
         return new EncoderStart(config, block, tokenizer, vocabulary.indexOf(WordPieceTrainer.PAD),
                 vocabulary.indexOf(WordPieceTrainer.UNK), null);
     }

@@ -18,9 +18,11 @@ import java.util.List;
  * @param cacheKey identifies teacher, data and augmentation together (a checkpoint of a run with
  *     other soft targets is refused)
  * @param teacherEvaluation the teacher's scores on the student's evaluation data; null if none
+ * @param studentEmbeddings where the student's token embeddings start; null for random ones
  */
 public record SoftTargets(List<String> augmentedTexts, float[][] logits, float labelWeight, Source teacher,
-        String augmentation, String cacheKey, ClassificationMetrics teacherEvaluation) {
+        String augmentation, String cacheKey, ClassificationMetrics teacherEvaluation,
+        StudentEmbeddings studentEmbeddings) {
 
     public SoftTargets {
         augmentedTexts = List.copyOf(augmentedTexts);

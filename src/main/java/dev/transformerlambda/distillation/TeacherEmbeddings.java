@@ -1,0 +1,197 @@
+package dev.transformerlambda.distillation;
+
+import ai.djl.nn.Parameter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.transformerlambda.model.BertClassifier;
+import dev.transformerlambda.model.TextClassifier;
+import dev.transformerlambda.training.StudentEmbeddings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * A BERT teacher's word-piece embeddings, as a starting point for a student's: each of the
+ * student's pieces takes the teacher's row for the same piece, or the mean of the rows of the
+ * pieces the teacher's vocabulary splits it into, and the rows are projected onto their top
+ * principal directions to the student's width. Both vocabularies are BERT-style WordPiece
+ * ({@code ##} marks a continuation), so most pieces match exactly.
+ */
+public final class TeacherEmbeddings implements StudentEmbeddings {
+
+    private static final int POWER_ITERATIONS = 30;
+
+    private final Map<String, Integer> vocabulary;
+    private final float[] table;
+    private final int width;
+    private final String teacher;
+
+    private TeacherEmbeddings(Map<String, Integer> vocabulary, float[] table, int width, String teacher) {
+        this.vocabulary = vocabulary;
+        this.table = table;
+        this.width = width;
+        this.teacher = teacher;
+    }
+
+    /** The word embeddings of {@code model}, if it is a BERT-family model; empty otherwise. */
+    public static Optional<TeacherEmbeddings> of(TextClassifier model, Path tokenizerJson) throws IOException {
+        if (!(model.block() instanceof BertClassifier bert)) {
+            return Optional.empty();
+        }
+        Parameter words = bert.encoder().huggingFaceParameters().get("embeddings.word_embeddings.weight");
+        JsonNode vocab = new ObjectMapper().readTree(tokenizerJson.toFile()).path("model").path("vocab");
+        Map<String, Integer> ids = new HashMap<>();
+        vocab.fields().forEachRemaining(entry -> ids.put(entry.getKey(), entry.getValue().asInt()));
+        return Optional.of(new TeacherEmbeddings(ids, words.getArray().toFloatArray(),
+                (int) words.getArray().getShape().get(1), model.manifest().name() + " " + model.manifest().version()));
+    }
+
+    @Override
+    public String describe() {
+        return "the word embeddings of " + teacher + " (" + width + " wide), projected on their principal directions";
+    }
+
+    @Override
+    public float[][] rows(List<String> studentVocabulary, int studentWidth) {
+        float[][] rows = new float[studentVocabulary.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = teacherRow(studentVocabulary.get(i));
+        }
+        return project(rows, Math.min(studentWidth, width), studentWidth);
+    }
+
+    /** The teacher's row for a piece, or the mean of the rows of the pieces it splits into. */
+    private float[] teacherRow(String piece) {
+        Integer id = vocabulary.get(piece);
+        List<Integer> ids = id != null ? List.of(id) : split(piece);
+        if (ids.isEmpty()) {
+            ids = List.of(vocabulary.getOrDefault("[UNK]", 0));
+        }
+        float[] row = new float[width];
+        for (int token : ids) {
+            for (int e = 0; e < width; e++) {
+                row[e] += table[token * width + e] / ids.size();
+            }
+        }
+        return row;
+    }
+
+    /** Greedy longest-match-first WordPiece over the teacher's vocabulary, as BERT tokenizes. */
+    private List<Integer> split(String piece) {
+        boolean continuation = piece.startsWith("##");
+        String rest = continuation ? piece.substring(2) : piece;
+        List<Integer> ids = new ArrayList<>();
+        int start = 0;
+        while (start < rest.length()) {
+            Integer found = null;
+            int end = rest.length();
+            for (; end > start; end--) {
+                String candidate = (start > 0 || continuation ? "##" : "") + rest.substring(start, end);
+                found = vocabulary.get(candidate);
+                if (found != null) {
+                    break;
+                }
+            }
+            if (found == null) {
+                return List.of();
+            }
+            ids.add(found);
+            start = end;
+        }
+        return ids;
+    }
+
+    /**
+     * The rows, centred, on their top {@code components} principal directions (found by subspace
+     * iteration on the covariance), scaled to the spread they had, padded with zeros to {@code
+     * outWidth}.
+     */
+    private static float[][] project(float[][] rows, int components, int outWidth) {
+        int dims = rows[0].length;
+        double[] mean = new double[dims];
+        for (float[] row : rows) {
+            for (int d = 0; d < dims; d++) {
+                mean[d] += row[d] / rows.length;
+            }
+        }
+        double[][] covariance = new double[dims][dims];
+        for (float[] row : rows) {
+            for (int a = 0; a < dims; a++) {
+                double da = row[a] - mean[a];
+                for (int b = a; b < dims; b++) {
+                    covariance[a][b] += da * (row[b] - mean[b]);
+                }
+            }
+        }
+        for (int a = 0; a < dims; a++) {
+            for (int b = 0; b < a; b++) {
+                covariance[a][b] = covariance[b][a];
+            }
+        }
+        double[][] basis = new double[components][dims];
+        Random random = new Random(0);
+        for (double[] vector : basis) {
+            for (int d = 0; d < dims; d++) {
+                vector[d] = random.nextGaussian();
+            }
+        }
+        orthonormalize(basis);
+        for (int iteration = 0; iteration < POWER_ITERATIONS; iteration++) {
+            for (int k = 0; k < components; k++) {
+                basis[k] = multiply(covariance, basis[k]);
+            }
+            orthonormalize(basis);
+        }
+        float[][] projected = new float[rows.length][outWidth];
+        for (int i = 0; i < rows.length; i++) {
+            for (int k = 0; k < components; k++) {
+                double dot = 0;
+                for (int d = 0; d < dims; d++) {
+                    dot += (rows[i][d] - mean[d]) * basis[k][d];
+                }
+                projected[i][k] = (float) dot;
+            }
+        }
+        return projected;
+    }
+
+    private static double[] multiply(double[][] matrix, double[] vector) {
+        double[] out = new double[vector.length];
+        for (int a = 0; a < matrix.length; a++) {
+            double sum = 0;
+            for (int b = 0; b < vector.length; b++) {
+                sum += matrix[a][b] * vector[b];
+            }
+            out[a] = sum;
+        }
+        return out;
+    }
+
+    /** Gram-Schmidt, in place. */
+    private static void orthonormalize(double[][] vectors) {
+        for (int k = 0; k < vectors.length; k++) {
+            for (int j = 0; j < k; j++) {
+                double dot = 0;
+                for (int d = 0; d < vectors[k].length; d++) {
+                    dot += vectors[k][d] * vectors[j][d];
+                }
+                for (int d = 0; d < vectors[k].length; d++) {
+                    vectors[k][d] -= dot * vectors[j][d];
+                }
+            }
+            double norm = 0;
+            for (double value : vectors[k]) {
+                norm += value * value;
+            }
+            norm = Math.sqrt(norm);
+            for (int d = 0; d < vectors[k].length; d++) {
+                vectors[k][d] /= norm;
+            }
+        }
+    }
+}
