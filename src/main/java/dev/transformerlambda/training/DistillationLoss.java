@@ -9,6 +9,10 @@ import ai.djl.training.loss.Loss;
  * logits and the teacher's, mixed with cross-entropy on the true label where there is one.
  * Labels: the label indices (B), {@link TokenizedBatches#NO_LABEL} for augmented texts, and the
  * teacher's logits (B, classes).
+ *
+ * <p>Both sets of logits are centred on their mean per text first: softmax ignores a shift shared
+ * by all of a text's logits, so the teacher's is arbitrary and the student would spend capacity
+ * matching it (with two classes, half of the uncentred error).
  */
 final class DistillationLoss extends Loss {
 
@@ -24,11 +28,15 @@ final class DistillationLoss extends Loss {
         NDArray logits = predictions.head();
         NDArray label = labels.get(0);
         NDArray teacher = labels.get(1);
-        NDArray squaredError = logits.sub(teacher).square().mean(new int[] {1});
+        NDArray squaredError = centred(logits).sub(centred(teacher)).square().mean(new int[] {1});
         NDArray known = label.gte(0f).toType(logits.getDataType(), false);
         NDArray index = label.maximum(0f).toType(ai.djl.ndarray.types.DataType.INT64, false).expandDims(1);
         NDArray crossEntropy = logits.logSoftmax(1).gather(index, 1).squeeze(1).neg();
         NDArray labelled = crossEntropy.mul(labelWeight).add(squaredError.mul(1 - labelWeight));
         return labelled.mul(known).add(squaredError.mul(known.neg().add(1f))).mean();
+    }
+
+    private static NDArray centred(NDArray logits) {
+        return logits.sub(logits.mean(new int[] {1}, true));
     }
 }
