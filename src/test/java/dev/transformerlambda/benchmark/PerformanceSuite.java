@@ -81,6 +81,10 @@ public final class PerformanceSuite implements Callable<Integer> {
             + " in the same run, on the same texts (for example the default model a new one replaces).")
     Path compareModel;
 
+    @Option(names = "--bare-only", description = "Only the bare DJL figures (and --compare-model's): no packaged"
+            + " function, cold starts or memory, no peer and no training.")
+    boolean bareOnly;
+
     @Option(names = "--no-peer", description = "Skip the PyTorch peer and the training figures, which use it"
             + " (for a model whose shape the peer does not build, such as a fine-tuned BERT-layout encoder).")
     boolean noPeer;
@@ -104,39 +108,10 @@ public final class PerformanceSuite implements Callable<Integer> {
         String typicalText = texts.get("typical (20 words)");
         // The model cache, the functions' logs and the second version's copy; deleted at the end.
         Path work = Files.createTempDirectory("benchmark-");
-        try (LocalS3Server s3 = LocalS3Server.start("models"); S3Client client = s3.client()) {
-            ModelRegistry registry = new ModelRegistry(client, RegistryUri.parse("s3://models/benchmark/" + manifest.name()));
-            String first = registry.publish(model);
-            String second = registry.publish(copyAsNewVersion(model, manifest.version() + "-b", work.resolve("second")));
-            registry.promote(first);
-            Map<String, String> settings = new HashMap<>(Map.of(
-                    "CLASSIFIER_MODEL_URI", registry.uri().toString(),
-                    "CLASSIFIER_S3_ENDPOINT_OVERRIDE", s3.endpoint().toString(),
-                    "CLASSIFIER_S3_PATH_STYLE", "true",
-                    "CLASSIFIER_THREADS_INTRA_OP", Integer.toString(threads)));
-
-            System.err.printf("cold starts (%d)%n", coldStarts);
-            ColdStarts.Result cold = ColdStarts.measure(function, settings, events.predict(List.of(typicalText)), coldStarts);
-            table.coldStart(cold);
-
-            System.err.println("warm handler: latency, throughput, memory");
-            settings.put("CLASSIFIER_CACHE_DIR", work.resolve("cache").toString());
-            try (PackagedFunction warm = PackagedFunction.start(function, settings, work.resolve("warm.log"))) {
-                warm.awaitInit(Duration.ofMinutes(2));
-                HandlerBenchmark handler = new HandlerBenchmark(warm, events);
-                table.handlerLatency(handler.latency(texts, requests));
-                table.handlerThroughput(handler.throughput(BATCH_SIZES, typical, batchTexts));
-                table.peakResident(handler.peakResidentMiB());
-                System.err.printf("memory over %d predictions%n", leakPredictions);
-                table.residentOverPredictions(leakPredictions, handler.residentOver(leakPredictions, typical));
-            }
-            System.err.printf("memory over %d model swaps%n", swaps);
-            settings.put("CLASSIFIER_RELOAD_INTERVAL", "0s");
-            try (PackagedFunction swapping = PackagedFunction.start(function, settings, work.resolve("swaps.log"))) {
-                swapping.awaitInit(Duration.ofMinutes(2));
-                HandlerBenchmark handler = new HandlerBenchmark(swapping, events);
-                table.residentOverSwaps(swaps, handler.residentOverSwaps(registry, List.of(first, second), swaps,
-                        typicalText));
+        try (LocalS3Server s3 = bareOnly ? null : LocalS3Server.start("models");
+                S3Client client = bareOnly ? null : s3.client()) {
+            if (!bareOnly) {
+                servedFigures(manifest, s3, client, events, texts, typical, typicalText, work, table);
             }
         } finally {
             ModelArtifact.delete(work);
@@ -173,7 +148,7 @@ public final class PerformanceSuite implements Callable<Integer> {
             typicalTokens = typical.stream().mapToInt(djl::tokens).max().orElseThrow();
         }
 
-        if (noPeer) {
+        if (noPeer || bareOnly) {
             System.out.printf("Measured %s on %s; JVM: %s; function and DJL: %d libtorch thread(s); model %s (%s,"
                     + " %d layers x %d); no peer.%n%n", LocalDate.now(), Table.machine(),
                     System.getProperty("java.vm.version"), threads, manifest.version(), manifest.architecture(),
@@ -198,6 +173,45 @@ public final class PerformanceSuite implements Callable<Integer> {
                 threads, peer.description());
         System.out.print(table.render());
         return 0;
+    }
+
+    /** The packaged function as Lambda runs it: cold starts, warm latency and throughput, memory. */
+    private void servedFigures(ArtifactManifest manifest, LocalS3Server s3, S3Client client, Events events,
+            Map<String, String> texts, List<String> typical, String typicalText, Path work, Table table)
+            throws Exception {
+        ModelRegistry registry = new ModelRegistry(client, RegistryUri.parse("s3://models/benchmark/" + manifest.name()));
+        String first = registry.publish(model);
+        String second = registry.publish(copyAsNewVersion(model, manifest.version() + "-b", work.resolve("second")));
+        registry.promote(first);
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "CLASSIFIER_MODEL_URI", registry.uri().toString(),
+                "CLASSIFIER_S3_ENDPOINT_OVERRIDE", s3.endpoint().toString(),
+                "CLASSIFIER_S3_PATH_STYLE", "true",
+                "CLASSIFIER_THREADS_INTRA_OP", Integer.toString(threads)));
+
+        System.err.printf("cold starts (%d)%n", coldStarts);
+        ColdStarts.Result cold = ColdStarts.measure(function, settings, events.predict(List.of(typicalText)), coldStarts);
+        table.coldStart(cold);
+
+        System.err.println("warm handler: latency, throughput, memory");
+        settings.put("CLASSIFIER_CACHE_DIR", work.resolve("cache").toString());
+        try (PackagedFunction warm = PackagedFunction.start(function, settings, work.resolve("warm.log"))) {
+            warm.awaitInit(Duration.ofMinutes(2));
+            HandlerBenchmark handler = new HandlerBenchmark(warm, events);
+            table.handlerLatency(handler.latency(texts, requests));
+            table.handlerThroughput(handler.throughput(BATCH_SIZES, typical, batchTexts));
+            table.peakResident(handler.peakResidentMiB());
+            System.err.printf("memory over %d predictions%n", leakPredictions);
+            table.residentOverPredictions(leakPredictions, handler.residentOver(leakPredictions, typical));
+        }
+        System.err.printf("memory over %d model swaps%n", swaps);
+        settings.put("CLASSIFIER_RELOAD_INTERVAL", "0s");
+        try (PackagedFunction swapping = PackagedFunction.start(function, settings, work.resolve("swaps.log"))) {
+            swapping.awaitInit(Duration.ofMinutes(2));
+            HandlerBenchmark handler = new HandlerBenchmark(swapping, events);
+            table.residentOverSwaps(swaps, handler.residentOverSwaps(registry, List.of(first, second), swaps,
+                    typicalText));
+        }
     }
 
     /** A copy of {@code artifact} published as another version: the same files, another name. */
