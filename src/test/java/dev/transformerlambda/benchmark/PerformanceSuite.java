@@ -106,16 +106,19 @@ public final class PerformanceSuite implements Callable<Integer> {
         Table table = new Table();
 
         String typicalText = texts.get("typical (20 words)");
-        // The model cache, the functions' logs and the second version's copy; deleted at the end.
+        // The model cache, the functions' logs and the second version's copy; deleted at the end,
+        // kept when a figure fails.
         Path work = Files.createTempDirectory("benchmark-");
         try (LocalS3Server s3 = bareOnly ? null : LocalS3Server.start("models");
                 S3Client client = bareOnly ? null : s3.client()) {
             if (!bareOnly) {
                 servedFigures(manifest, s3, client, events, texts, typical, typicalText, work, table);
             }
-        } finally {
-            ModelArtifact.delete(work);
+        } catch (Exception e) {
+            System.err.println("the functions' logs are kept in " + work);
+            throw e;
         }
+        ModelArtifact.delete(work);
 
         System.err.println("bare DJL forward pass in this JVM");
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));

@@ -56,23 +56,35 @@ final class Table {
         }
     }
 
+    /** Fills the latency rows the handler's figures made, or adds them when the handler was not measured. */
     void bareLatency(Map<String, Timings> bare, Map<String, Timings> predictor, List<Integer> tokens) {
         int i = 0;
         for (var entry : bare.entrySet()) {
-            String[] row = rows.get(latencyRows.get(entry.getKey()));
+            String[] row = rowFor(latencyRows, entry.getKey(), "latency " + entry.getKey() + ", median / p99");
             row[0] = row[0].replace(", median", " = " + tokens.get(i++) + " tokens, median");
             row[2] = pair(predictor.get(entry.getKey()));
             row[3] = pair(entry.getValue());
-            row[5] = String.format("%.2f ×", handlerLatency.get(entry.getKey()).medianMs() / entry.getValue().medianMs());
+            Timings handler = handlerLatency.get(entry.getKey());
+            row[5] = handler == null ? "" : String.format("%.2f ×", handler.medianMs() / entry.getValue().medianMs());
         }
     }
 
     void bareThroughput(Map<Integer, Double> bare) {
         for (var entry : bare.entrySet()) {
-            String[] row = rows.get(throughputRows.get(entry.getKey()));
+            String[] row = rowFor(throughputRows, entry.getKey(),
+                    "throughput, " + entry.getKey() + " typical texts per request (sentences/s)");
             row[3] = String.format("%.0f", entry.getValue());
-            row[5] = String.format("%.2f ×", entry.getValue() / handlerThroughput.get(entry.getKey()));
+            Double handler = handlerThroughput.get(entry.getKey());
+            row[5] = handler == null ? "" : String.format("%.2f ×", entry.getValue() / handler);
         }
+    }
+
+    private <K> String[] rowFor(Map<K, Integer> index, K key, String figure) {
+        if (!index.containsKey(key)) {
+            index.put(key, rows.size());
+            row(figure, "");
+        }
+        return rows.get(index.get(key));
     }
 
     /** The peer's figures come in the order the texts and request sizes were measured here. */
@@ -104,9 +116,9 @@ final class Table {
     void comparedBareLatency(String model, Map<String, Timings> theirs, Map<String, Timings> ours) {
         for (var entry : theirs.entrySet()) {
             Timings mine = ours.get(entry.getKey());
-            row(String.format("bare forward, %s, of %s (ours ÷ theirs)", entry.getKey(), model),
-                    pair(entry.getValue()), "", "", "", "", String.format("%.2f ×",
-                            mine.medianMs() / entry.getValue().medianMs()), "");
+            row(String.format("latency %s, median / p99, of %s (the model above ÷ this one: speed column)",
+                    entry.getKey(), model), "", "", pair(entry.getValue()), "", "",
+                    String.format("%.2f ×", mine.medianMs() / entry.getValue().medianMs()), "");
         }
     }
 
