@@ -102,7 +102,8 @@ public final class DistillCommand implements Callable<Integer> {
             List<String> labels = split.train().labels();
             int[] columns = columnsOf(manifest.labels(), labels);
 
-            Augmenter augmenter = new Augmenter(perText, maskRate, replaceRate, ngramRate, student.options(0.1f).seed());
+            long seed = student.options(run.valFraction).seed();
+            Augmenter augmenter = new Augmenter(perText, maskRate, replaceRate, ngramRate, seed);
             List<String> trainTexts = split.train().examples().stream().map(LabelledText::text).toList();
             List<String> augmented = augmenter.augment(trainTexts);
             List<String> texts = new ArrayList<>(trainTexts);
