@@ -97,32 +97,31 @@ public final class DistillCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("distill-teacher-");
         try {
             Path teacherDir = ModelLocation.fetch(teacher, s3, work);
-            ArtifactManifest manifest = ModelArtifact.verify(teacherDir);
-            String teacherSha256 = Sha256.of(teacherDir.resolve(ModelArtifact.MANIFEST));
-            List<String> labels = split.train().labels();
-            int[] columns = columnsOf(manifest.labels(), labels);
-
-            long seed = student.options(run.valFraction).seed();
-            Augmenter augmenter = new Augmenter(perText, maskRate, replaceRate, ngramRate, seed);
-            List<String> trainTexts = split.train().examples().stream().map(LabelledText::text).toList();
-            List<String> augmented = augmenter.augment(trainTexts);
-            List<String> texts = new ArrayList<>(trainTexts);
-            texts.addAll(augmented);
-            log.printf("teacher %s %s (%s): %d training texts and %d augmented ones (%s)%n", manifest.name(),
-                    manifest.version(), manifest.architecture(), trainTexts.size(), augmented.size(),
-                    augmenter.describe());
-            String key = TeacherLogits.key(teacherSha256, texts);
-            float[][] logits;
-            ClassificationMetrics teacherEvaluation = null;
-            TeacherEmbeddings embeddings = null;
+            // Loaded once: loading verifies every file, and a pretrained teacher's weights are 90 MB.
             try (TextClassifier model = ModelArtifact.load(teacherDir)) {
+                ArtifactManifest manifest = model.manifest();
+                String teacherSha256 = Sha256.of(teacherDir.resolve(ModelArtifact.MANIFEST));
+                int[] columns = columnsOf(manifest.labels(), split.train().labels());
+
+                long seed = student.options(run.valFraction).seed();
+                Augmenter augmenter = new Augmenter(perText, maskRate, replaceRate, ngramRate, seed);
+                List<String> trainTexts = split.train().examples().stream().map(LabelledText::text).toList();
+                List<String> augmented = augmenter.augment(trainTexts);
+                List<String> texts = new ArrayList<>(trainTexts);
+                texts.addAll(augmented);
+                log.printf("teacher %s %s (%s): %d training texts and %d augmented ones (%s)%n", manifest.name(),
+                        manifest.version(), manifest.architecture(), trainTexts.size(), augmented.size(),
+                        augmenter.describe());
+                TeacherEmbeddings embeddings = null;
                 if (studentEmbeddings == EmbeddingStart.TEACHER) {
                     embeddings = TeacherEmbeddings.of(model, teacherDir.resolve(manifest.tokenizer())).orElse(null);
                     if (embeddings == null) {
                         log.printf("the teacher is not BERT-family: the student's embeddings start random%n");
                     }
                 }
-                logits = TeacherLogits.score(model, key, texts, cache, log);
+                String key = TeacherLogits.key(teacherSha256, texts);
+                float[][] logits = TeacherLogits.score(model, key, texts, cache, log);
+                ClassificationMetrics teacherEvaluation = null;
                 if (evaluation != null) {
                     try (Predictor<List<String>, List<Prediction>> predictor = model.newPredictor()) {
                         teacherEvaluation = Evaluator.evaluate(predictor, manifest.labels(), evaluation,
@@ -131,10 +130,10 @@ public final class DistillCommand implements Callable<Integer> {
                     log.printf("teacher on %s: accuracy %.4f, macro-F1 %.4f%n", evaluation.source(),
                             teacherEvaluation.accuracy(), teacherEvaluation.macroF1());
                 }
+                return new SoftTargets(augmented, reorder(logits, columns), labelWeight,
+                        new Source(manifest.name(), manifest.version(), teacherSha256), augmenter.describe(), key,
+                        teacherEvaluation, embeddings);
             }
-            return new SoftTargets(augmented, reorder(logits, columns), labelWeight,
-                    new Source(manifest.name(), manifest.version(), teacherSha256), augmenter.describe(), key,
-                    teacherEvaluation, embeddings);
         } finally {
             ModelArtifact.delete(work);
         }

@@ -1,15 +1,13 @@
 package dev.transformerlambda.distillation;
 
 import ai.djl.nn.Parameter;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.transformerlambda.model.BertClassifier;
 import dev.transformerlambda.model.TextClassifier;
+import dev.transformerlambda.model.TokenizerVocabulary;
 import dev.transformerlambda.training.StudentEmbeddings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,10 +42,7 @@ public final class TeacherEmbeddings implements StudentEmbeddings {
             return Optional.empty();
         }
         Parameter words = bert.encoder().huggingFaceParameters().get("embeddings.word_embeddings.weight");
-        JsonNode vocab = new ObjectMapper().readTree(tokenizerJson.toFile()).path("model").path("vocab");
-        Map<String, Integer> ids = new HashMap<>();
-        vocab.fields().forEachRemaining(entry -> ids.put(entry.getKey(), entry.getValue().asInt()));
-        return Optional.of(new TeacherEmbeddings(ids, words.getArray().toFloatArray(),
+        return Optional.of(new TeacherEmbeddings(TokenizerVocabulary.read(tokenizerJson), words.getArray().toFloatArray(),
                 (int) words.getArray().getShape().get(1), model.manifest().name() + " " + model.manifest().version()));
     }
 

@@ -83,12 +83,6 @@ public record ModelConfig(
                 EncoderFamily.PRE_LN, maxLength, 0, DEFAULT_EPSILON);
     }
 
-    /** This configuration with another number of classes, for a new head on a pretrained encoder. */
-    public ModelConfig withClasses(int newClasses) {
-        return new ModelConfig(vocabularySize, newClasses, layers, width, heads, ffnSize, dropout, maxLength, pooling,
-                family, positions, tokenTypes, layerNormEpsilon);
-    }
-
     private static void requirePositive(String name, int value) {
         if (value <= 0) {
             throw new IllegalArgumentException(name + " must be positive, got " + value);

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * Token ids a training run needs from a {@code tokenizer.json} (padding, unknown), read from the
- * file itself: a pretrained vocabulary puts them wherever it was built to.
+ * The vocabulary of a {@code tokenizer.json}, read from the file itself: a pretrained vocabulary
+ * puts its special tokens wherever it was built to, and a teacher's word pieces are matched by name.
  */
 public final class TokenizerVocabulary {
 
@@ -19,10 +21,18 @@ public final class TokenizerVocabulary {
      * @throws IOException if the file is unreadable or has no such token
      */
     public static long idOf(Path tokenizerJson, String token) throws IOException {
-        JsonNode id = new ObjectMapper().readTree(tokenizerJson.toFile()).path("model").path("vocab").path(token);
-        if (!id.canConvertToLong()) {
+        Integer id = read(tokenizerJson).get(token);
+        if (id == null) {
             throw new IOException(tokenizerJson + ": the vocabulary has no " + token + " token");
         }
-        return id.asLong();
+        return id;
+    }
+
+    /** The whole vocabulary: each token's id. */
+    public static Map<String, Integer> read(Path tokenizerJson) throws IOException {
+        JsonNode vocab = new ObjectMapper().readTree(tokenizerJson.toFile()).path("model").path("vocab");
+        Map<String, Integer> ids = new HashMap<>();
+        vocab.fields().forEachRemaining(entry -> ids.put(entry.getKey(), entry.getValue().asInt()));
+        return ids;
     }
 }

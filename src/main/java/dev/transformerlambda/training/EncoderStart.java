@@ -36,14 +36,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * fit loop.
  *
  * @param config the block's shape
- * @param block the classifier, initialised
  * @param tokenizer the {@code tokenizer.json} in the staging directory
  * @param padId the padding token's id
  * @param unknownId the unknown token's id
  * @param lineage the pretrained checkpoint; null from scratch
  */
-record EncoderStart(ModelConfig config, AbstractBlock block, Path tokenizer, long padId, long unknownId,
-        Lineage lineage) {
+record EncoderStart(ModelConfig config, Path tokenizer, long padId, long unknownId, Lineage lineage) {
 
     /**
      * Prepares the encoder {@code options} ask for, for {@code labels}, in {@code model}.
@@ -76,7 +74,7 @@ record EncoderStart(ModelConfig config, AbstractBlock block, Path tokenizer, lon
             block.tokenEmbedding().getArray().set(FloatBuffer.wrap(flat));
             log.printf("token embeddings start from %s%n", embeddings.describe());
         }
-        return new EncoderStart(config, block, tokenizer, vocabulary.indexOf(WordPieceTrainer.PAD),
+        return new EncoderStart(config, tokenizer, vocabulary.indexOf(WordPieceTrainer.PAD),
                 vocabulary.indexOf(WordPieceTrainer.UNK), null);
     }
 
@@ -98,7 +96,7 @@ record EncoderStart(ModelConfig config, AbstractBlock block, Path tokenizer, lon
                     shape.layers(), shape.hiddenSize(), shape.heads(), shape.vocabSize(), source.encoder().origin());
             Lineage lineage = new Lineage(new Source(options.pretrained(), source.encoder().origin(),
                     source.encoder().sha256()), null, null);
-            return new EncoderStart(config, block, tokenizer, TokenizerVocabulary.idOf(tokenizer, "[PAD]"),
+            return new EncoderStart(config, tokenizer, TokenizerVocabulary.idOf(tokenizer, "[PAD]"),
                     TokenizerVocabulary.idOf(tokenizer, WordPieceTrainer.UNK), lineage);
         } finally {
             ModelArtifact.delete(work);
