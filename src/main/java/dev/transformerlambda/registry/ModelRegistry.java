@@ -2,6 +2,7 @@ package dev.transformerlambda.registry;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.transformerlambda.aws.MissingKeys;
 import dev.transformerlambda.digest.Sha256;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ArtifactManifest.ArtifactFile;
@@ -140,7 +141,7 @@ public final class ModelRegistry {
                     .bucket(uri.bucket()).key(uri.pointerKey()).overrideConfiguration(pointerTimeouts()).build());
             return Optional.of(new PointerRead(parsePointer(bytes.asByteArray()), bytes.response().eTag()));
         } catch (S3Exception e) {
-            if (e.statusCode() == NOT_FOUND) {
+            if (MissingKeys.isMissing(s3, uri.bucket(), uri.pointerKey(), e)) {
                 return Optional.empty();
             }
             throw e;

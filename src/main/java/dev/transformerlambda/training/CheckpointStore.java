@@ -1,5 +1,6 @@
 package dev.transformerlambda.training;
 
+import dev.transformerlambda.aws.MissingKeys;
 import dev.transformerlambda.model.ModelArtifact;
 import java.io.IOException;
 import java.net.URI;
@@ -12,8 +13,8 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Where a training job keeps its latest checkpoint: a local directory, or an S3 prefix. Each
@@ -80,8 +81,11 @@ public interface CheckpointStore {
             String name;
             try {
                 name = s3.getObjectAsBytes(get(LATEST)).asUtf8String().strip();
-            } catch (NoSuchKeyException e) {
-                return Optional.empty();
+            } catch (S3Exception e) {
+                if (MissingKeys.isMissing(s3, bucket, prefix + "/" + LATEST, e)) {
+                    return Optional.empty();
+                }
+                throw e;
             }
             Path dir = Files.createDirectories(workDir.resolve(name));
             for (String file : TrainingCheckpoint.FILES) {
