@@ -22,8 +22,16 @@ public final class BatchApiStub implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final int definitionGpus;
 
+    /** A stub whose job definitions reserve one GPU. */
     public BatchApiStub() throws IOException {
+        this(1);
+    }
+
+    /** @param definitionGpus the GPUs every job definition it describes reserves */
+    public BatchApiStub(int definitionGpus) throws IOException {
+        this.definitionGpus = definitionGpus;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.start();
@@ -52,6 +60,11 @@ public final class BatchApiStub implements AutoCloseable {
                     + " \"container\": {\"logStreamName\": \"training/default/0123abcd\", \"logConfiguration\":"
                     + " {\"logDriver\": \"awslogs\", \"options\": {\"awslogs-group\": \"/aws/batch/nightly-training\","
                     + " \"awslogs-stream-prefix\": \"training\"}}}}]}";
+            case "/v1/describejobdefinitions" -> "{\"jobDefinitions\": [{\"jobDefinitionName\": \"training\","
+                    + " \"jobDefinitionArn\": \"arn:aws:batch:us-east-1:123456789012:job-definition/training:3\","
+                    + " \"revision\": 3, \"status\": \"ACTIVE\", \"type\": \"container\", \"containerProperties\":"
+                    + " {\"resourceRequirements\": [{\"type\": \"VCPU\", \"value\": \"4\"}"
+                    + (definitionGpus > 0 ? ", {\"type\": \"GPU\", \"value\": \"" + definitionGpus + "\"}" : "") + "]}}]}";
             default -> null;
         };
         byte[] bytes = (answer == null ? "{\"message\": \"unknown operation\"}" : answer).getBytes(StandardCharsets.UTF_8);
