@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A local stand-in for the AWS Batch REST-JSON API on loopback (no emulator exists): it records
- * each request and answers SubmitJob and DescribeJobs as Batch would.
+ * A local stand-in for the AWS Batch REST-JSON API on loopback: it records each request and answers
+ * DescribeJobDefinitions, SubmitJob and DescribeJobs with what AWS would. Only for what moto's Batch
+ * API cannot show (see TrainingJobRequestsIT); everything else is tested against moto.
  */
 public final class BatchApiStub implements AutoCloseable {
 
