@@ -11,7 +11,7 @@ import java.util.Map;
  * @param queue the job queue
  * @param definition the job definition (image, role, logging), by name or ARN
  * @param trainArguments the arguments of {@code train}, the container's command after the entry point
- * @param gpus GPUs to reserve; 0 runs on CPU
+ * @param gpus GPUs to reserve; 0 runs on the CPU (and needs a job definition that reserves none)
  * @param attempts how many times Batch may start the job; only Spot reclamation is retried
  * @param timeout how long one attempt may run
  * @param tags tags on the job (and propagated to its ECS task)
@@ -31,6 +31,9 @@ public record TrainingJobSpec(
         tags = Map.copyOf(tags);
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,127}")) {
             throw new IllegalArgumentException("job name '" + name + "': letters, digits, - and _, up to 128");
+        }
+        if (gpus < 0) {
+            throw new IllegalArgumentException("gpus must be 0 (a CPU job) or more, got " + gpus);
         }
         if (attempts < 1 || attempts > 10) {
             throw new IllegalArgumentException("attempts must be 1 to 10, got " + attempts);

@@ -1,12 +1,15 @@
 package dev.transformerlambda.batch;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.ContainerOverrides;
+import software.amazon.awssdk.services.batch.model.DescribeJobDefinitionsRequest;
 import software.amazon.awssdk.services.batch.model.DescribeJobsRequest;
 import software.amazon.awssdk.services.batch.model.EvaluateOnExit;
+import software.amazon.awssdk.services.batch.model.JobDefinition;
 import software.amazon.awssdk.services.batch.model.JobDetail;
 import software.amazon.awssdk.services.batch.model.JobTimeout;
 import software.amazon.awssdk.services.batch.model.ResourceRequirement;
@@ -35,8 +38,20 @@ public final class TrainingJobs {
     public record JobStatus(String id, String name, String status, String statusReason, int attempts,
             String logGroup, String logStream) {}
 
-    /** Submits the job and returns its id. */
+    /**
+     * Submits the job and returns its id. A CPU job (no GPUs) is refused on a job definition that
+     * reserves GPUs: a request cannot take that reservation away, so the job would wait for a GPU
+     * instance on a GPU queue, and forever on a CPU one.
+     */
     public String submit(TrainingJobSpec spec) {
+        JobDefinition definition = activeDefinition(spec.definition());
+        int reserved = gpus(definition);
+        if (spec.gpus() == 0 && reserved > 0) {
+            throw new IllegalArgumentException("job definition " + definition.jobDefinitionName() + ":"
+                    + definition.revision() + " reserves " + reserved + " GPU(s), so a CPU job (--gpus 0) would still"
+                    + " wait for a GPU instance; submit it to the CPU job definition and queue (TRAINING_CPU_JOB_DEFINITION"
+                    + " and TRAINING_CPU_JOB_QUEUE: infra/batch.yaml's CpuJobDefinition and CpuJobQueue)");
+        }
         SubmitJobResponse response = batch.submitJob(request(spec));
         LOG.infof("submitted %s as job %s", spec.name(), response.jobId());
         return response.jobId();
@@ -55,6 +70,34 @@ public final class TrainingJobs {
         String logStream = job.container() == null ? null : job.container().logStreamName();
         return new JobStatus(job.jobId(), job.jobName(), job.statusAsString(), job.statusReason(),
                 job.attempts() == null ? 0 : job.attempts().size(), logGroup(job), logStream);
+    }
+
+    /**
+     * The job definition Batch would run: the revision named ({@code name:3}, or an ARN ending so),
+     * else the latest active one, as SubmitJob picks it.
+     */
+    private JobDefinition activeDefinition(String reference) {
+        String nameAndRevision = reference.substring(reference.lastIndexOf('/') + 1);
+        int colon = nameAndRevision.indexOf(':');
+        String name = colon < 0 ? nameAndRevision : nameAndRevision.substring(0, colon);
+        Integer revision = colon < 0 ? null : Integer.valueOf(nameAndRevision.substring(colon + 1));
+        return batch.describeJobDefinitionsPaginator(DescribeJobDefinitionsRequest.builder()
+                        .jobDefinitionName(name).status("ACTIVE").build())
+                .jobDefinitions().stream()
+                .filter(d -> revision == null || revision.equals(d.revision()))
+                .max(Comparator.comparing(JobDefinition::revision))
+                .orElseThrow(() -> new IllegalArgumentException("no active job definition " + reference
+                        + "; deploy infra/batch.yaml (scripts/deploy) or name one with --job-definition"));
+    }
+
+    private static int gpus(JobDefinition definition) {
+        if (definition.containerProperties() == null) {
+            return 0;
+        }
+        return definition.containerProperties().resourceRequirements().stream()
+                .filter(r -> r.type() == ResourceType.GPU)
+                .mapToInt(r -> Integer.parseInt(r.value()))
+                .sum();
     }
 
     private static String logGroup(JobDetail job) {

@@ -1,5 +1,6 @@
 /**
  * Training on AWS Batch: the job request (the {@code train} command as the container command, GPUs,
- * a retry strategy for Spot reclamation, a timeout, tags) and the job's status. Free of CDI.
+ * a retry strategy for Spot reclamation, a timeout, tags; no CPU job on a job definition that
+ * reserves GPUs) and the job's status. Free of CDI.
  */
 package dev.transformerlambda.batch;

@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A local stand-in for the AWS Batch REST-JSON API on loopback (no emulator exists): it records
- * each request and answers SubmitJob and DescribeJobs as Batch would.
+ * A local stand-in for the AWS Batch REST-JSON API on loopback: it records each request and answers
+ * DescribeJobDefinitions, SubmitJob and DescribeJobs with what AWS would. Only for what moto's Batch
+ * API cannot show (see TrainingJobRequestsIT); everything else is tested against moto.
  */
 public final class BatchApiStub implements AutoCloseable {
 
@@ -22,8 +23,16 @@ public final class BatchApiStub implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final int definitionGpus;
 
+    /** A stub whose job definitions reserve one GPU. */
     public BatchApiStub() throws IOException {
+        this(1);
+    }
+
+    /** @param definitionGpus the GPUs every job definition it describes reserves */
+    public BatchApiStub(int definitionGpus) throws IOException {
+        this.definitionGpus = definitionGpus;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.start();
@@ -52,6 +61,11 @@ public final class BatchApiStub implements AutoCloseable {
                     + " \"container\": {\"logStreamName\": \"training/default/0123abcd\", \"logConfiguration\":"
                     + " {\"logDriver\": \"awslogs\", \"options\": {\"awslogs-group\": \"/aws/batch/nightly-training\","
                     + " \"awslogs-stream-prefix\": \"training\"}}}}]}";
+            case "/v1/describejobdefinitions" -> "{\"jobDefinitions\": [{\"jobDefinitionName\": \"training\","
+                    + " \"jobDefinitionArn\": \"arn:aws:batch:us-east-1:123456789012:job-definition/training:3\","
+                    + " \"revision\": 3, \"status\": \"ACTIVE\", \"type\": \"container\", \"containerProperties\":"
+                    + " {\"resourceRequirements\": [{\"type\": \"VCPU\", \"value\": \"4\"}"
+                    + (definitionGpus > 0 ? ", {\"type\": \"GPU\", \"value\": \"" + definitionGpus + "\"}" : "") + "]}}]}";
             default -> null;
         };
         byte[] bytes = (answer == null ? "{\"message\": \"unknown operation\"}" : answer).getBytes(StandardCharsets.UTF_8);

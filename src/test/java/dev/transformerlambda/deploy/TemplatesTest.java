@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.transformerlambda.cli.Main;
+import dev.transformerlambda.cli.SubmitCommand;
 import dev.transformerlambda.serving.ServingConfig;
 import io.smallrye.config.WithName;
 import java.io.IOException;
@@ -132,22 +133,60 @@ class TemplatesTest {
     }
 
     @Test
-    void theJobDefinitionsCommandUsesOnlyRealTrainOptions() throws IOException {
+    void theJobDefinitionsCommandsUseOnlyRealTrainOptions() throws IOException {
         CloudFormationTemplate template = CloudFormationTemplate.read(BATCH);
-        Map<?, ?> container = (Map<?, ?>) template.properties("JobDefinition").get("ContainerProperties");
-        List<?> command = (List<?>) container.get("Command");
-        assertEquals("train", command.get(0));
+        List<String> definitions = template.resourcesOfType("AWS::Batch::JobDefinition");
+        assertEquals(List.of("JobDefinition", "CpuJobDefinition"), definitions);
         CommandLine train = Main.commandLine().getSubcommands().get("train");
-        for (Object word : command.subList(1, command.size())) {
-            String argument = word.toString();
-            if (argument.startsWith("--")) {
-                assertNotNull(train.getCommandSpec().findOption(argument), argument + " is not a train option");
+        for (String definition : definitions) {
+            Map<?, ?> container = (Map<?, ?>) template.properties(definition).get("ContainerProperties");
+            List<?> command = (List<?>) container.get("Command");
+            assertEquals("train", command.get(0));
+            for (Object word : command.subList(1, command.size())) {
+                String argument = word.toString();
+                if (argument.startsWith("--")) {
+                    assertNotNull(train.getCommandSpec().findOption(argument), definition + ": " + argument
+                            + " is not a train option");
+                }
             }
+            assertTrue(command.contains("--checkpoint"), definition + ": a Spot retry would start over: " + command);
+            // The placeholders' defaults exist in Parameters.
+            Map<?, ?> parameters = (Map<?, ?>) template.properties(definition).get("Parameters");
+            command.stream().map(Object::toString).filter(w -> w.startsWith("Ref::"))
+                    .forEach(w -> assertTrue(parameters.containsKey(w.substring(5)), definition + ": " + w + " has no default"));
         }
-        // The placeholders' defaults exist in Parameters.
-        Map<?, ?> parameters = (Map<?, ?>) template.properties("JobDefinition").get("Parameters");
-        command.stream().map(Object::toString).filter(w -> w.startsWith("Ref::"))
-                .forEach(w -> assertTrue(parameters.containsKey(w.substring(5)), w + " has no default"));
+    }
+
+    /**
+     * submit --gpus 0 needs a queue whose instances have no GPU and a job definition that reserves
+     * none (a request cannot take a definition's GPU away), under the names submit defaults to.
+     */
+    @Test
+    void cpuJobsHaveTheirOwnQueueOnInstancesWithoutGpusAndADefinitionReservingNone() throws IOException {
+        CloudFormationTemplate template = CloudFormationTemplate.read(BATCH);
+        assertTrue(resourceTypes(template, "JobDefinition").contains("GPU"));
+        assertEquals(Set.of("VCPU", "MEMORY"), resourceTypes(template, "CpuJobDefinition"));
+        assertEquals(Map.of("Ref", "CpuComputeEnvironment"), computeEnvironmentOf(template, "CpuJobQueue"));
+        assertEquals(Map.of("Ref", "ComputeEnvironment"), computeEnvironmentOf(template, "JobQueue"));
+        String cpu = template.properties("CpuComputeEnvironment").toString();
+        assertTrue(cpu.contains("ImageType=ECS_AL2023}"), "the AMI without NVIDIA drivers: " + cpu);
+        assertTrue(cpu.contains("InstanceTypes={Ref=CpuInstanceTypes}"), cpu);
+        assertTrue(cpu.contains("MinvCpus=0"), "scales to zero when idle: " + cpu);
+        Object cpuTypes = ((Map<?, ?>) template.section("Parameters").get("CpuInstanceTypes")).get("Default");
+        for (String type : cpuTypes.toString().split(",")) {
+            // g (graphics), p (GPU compute), inf/trn (accelerators): none of these for CPU jobs.
+            assertFalse(type.matches("(g|p|inf|trn|dl)\\d.*"), type + " is an accelerated instance type");
+        }
+        // The names submit uses when neither an option nor the environment names a queue or definition.
+        assertEquals(SubmitCommand.DEFAULT_NAME, nameFor(template, "JobQueue", "JobQueueName"));
+        assertEquals(SubmitCommand.DEFAULT_NAME, nameFor(template, "JobDefinition", "JobDefinitionName"));
+        assertEquals(SubmitCommand.DEFAULT_CPU_NAME, nameFor(template, "CpuJobQueue", "JobQueueName"));
+        assertEquals(SubmitCommand.DEFAULT_CPU_NAME, nameFor(template, "CpuJobDefinition", "JobDefinitionName"));
+        assertTrue(template.section("Outputs").keySet().containsAll(List.of("CpuJobQueue", "CpuJobDefinition")));
+        String deploy = Files.readString(Path.of("scripts/deploy"));
+        assertTrue(deploy.contains("TRAINING_CPU_JOB_QUEUE=$(output \"$training_stack\" CpuJobQueue)")
+                && deploy.contains("TRAINING_CPU_JOB_DEFINITION=$(output \"$training_stack\" CpuJobDefinition)"),
+                "scripts/deploy prints what submit --gpus 0 reads");
     }
 
     @Test
@@ -181,10 +220,12 @@ class TemplatesTest {
     @Test
     void batchRetriesOnlySpotReclamationAndRunsOnTheGpuAmi() throws IOException {
         CloudFormationTemplate template = CloudFormationTemplate.read(BATCH);
-        String retry = template.properties("JobDefinition").get("RetryStrategy").toString();
-        assertTrue(retry.contains("OnStatusReason=Host EC2*, Action=RETRY"), retry);
-        assertTrue(retry.contains("OnReason=*, Action=EXIT"), retry);
-        assertNotNull(template.properties("JobDefinition").get("Timeout"));
+        for (String definition : template.resourcesOfType("AWS::Batch::JobDefinition")) {
+            String retry = template.properties(definition).get("RetryStrategy").toString();
+            assertTrue(retry.contains("OnStatusReason=Host EC2*, Action=RETRY"), definition + ": " + retry);
+            assertTrue(retry.contains("OnReason=*, Action=EXIT"), definition + ": " + retry);
+            assertNotNull(template.properties(definition).get("Timeout"), definition);
+        }
         String compute = template.properties("ComputeEnvironment").toString();
         assertTrue(compute.contains("ImageType=ECS_AL2023_NVIDIA"), compute);
         assertTrue(compute.contains("MinvCpus=0"), "scales to zero when idle: " + compute);
@@ -220,13 +261,36 @@ class TemplatesTest {
     @Test
     void trainingJobsLogToTheStacksOwnLogGroup() throws IOException {
         CloudFormationTemplate template = CloudFormationTemplate.read(BATCH);
-        Map<?, ?> container = (Map<?, ?>) template.properties("JobDefinition").get("ContainerProperties");
-        Map<?, ?> logs = (Map<?, ?>) container.get("LogConfiguration");
-        assertEquals("awslogs", logs.get("LogDriver"));
-        Object group = ((Map<?, ?>) logs.get("Options")).get("awslogs-group");
-        assertEquals(Map.of("Ref", "TrainingLogGroup"), group,
-                "scripts/follow-job reads the group from the job (transformer-lambda status)");
+        for (String definition : template.resourcesOfType("AWS::Batch::JobDefinition")) {
+            Map<?, ?> container = (Map<?, ?>) template.properties(definition).get("ContainerProperties");
+            Map<?, ?> logs = (Map<?, ?>) container.get("LogConfiguration");
+            assertEquals("awslogs", logs.get("LogDriver"), definition);
+            Object group = ((Map<?, ?>) logs.get("Options")).get("awslogs-group");
+            assertEquals(Map.of("Ref", "TrainingLogGroup"), group,
+                    definition + ": scripts/follow-job reads the group from the job (transformer-lambda status)");
+        }
         assertEquals("AWS::Logs::LogGroup", template.type("TrainingLogGroup"));
+    }
+
+    /** A name the template builds from the stack name, for a training stack called transformer-lambda. */
+    private static String nameFor(CloudFormationTemplate template, String resource, String property) {
+        Object name = ((Map<?, ?>) template.properties(resource).get(property)).get("Fn::Sub");
+        return name.toString().replace("${AWS::StackName}", "transformer-lambda");
+    }
+
+    private static Set<String> resourceTypes(CloudFormationTemplate template, String definition) {
+        Map<?, ?> container = (Map<?, ?>) template.properties(definition).get("ContainerProperties");
+        Set<String> types = new HashSet<>();
+        for (Object requirement : (List<?>) container.get("ResourceRequirements")) {
+            types.add(((Map<?, ?>) requirement).get("Type").toString());
+        }
+        return types;
+    }
+
+    private static Object computeEnvironmentOf(CloudFormationTemplate template, String queue) {
+        List<?> order = (List<?>) template.properties(queue).get("ComputeEnvironmentOrder");
+        assertEquals(1, order.size(), queue);
+        return ((Map<?, ?>) order.get(0)).get("ComputeEnvironment");
     }
 
     /** SAM lets {@code !Ref Function.Alias} name the alias it generates. */
