@@ -26,6 +26,8 @@ import dev.transformerlambda.data.ValidationSplit;
 import dev.transformerlambda.evaluation.Evaluator;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ArtifactManifest.Distillation;
+import dev.transformerlambda.model.ArtifactManifest.Epoch;
+import dev.transformerlambda.model.ArtifactManifest.LearningRate;
 import dev.transformerlambda.model.ArtifactManifest.Lineage;
 import dev.transformerlambda.model.ArtifactManifest.Source;
 import dev.transformerlambda.model.ArtifactManifest.TrainingSummary;
@@ -102,9 +104,6 @@ public final class ClassifierTrainer {
 
     /** What a run produced, and how each epoch went. */
     public record Result(Path artifact, ArtifactManifest manifest, List<Epoch> history) {}
-
-    /** One epoch: its mean training loss and the evaluation afterwards. */
-    public record Epoch(int epoch, double trainLoss, double accuracy, double macroF1) {}
 
     /**
      * Trains on {@code split.train()}, selects the epoch on {@code split.validation()}, scores the
@@ -234,7 +233,7 @@ public final class ClassifierTrainer {
                 validation.size(), fit.epochs(), fit.bestEpoch(), options.batchSize(), options.learningRate(),
                 options.headLearningRate(), options.maxGradNorm(), options.weightDecay(), options.warmupFraction(),
                 options.tokenDropout(), options.patience(), options.seed(), seconds,
-                Arrays.stream(devices).map(Device::toString).collect(Collectors.joining(",")));
+                Arrays.stream(devices).map(Device::toString).collect(Collectors.joining(",")), fit.history());
         ModelConfig config = start.config();
         String version = VERSION_TIME.format(now) + "-" + ModelArtifact.shortHash(staging.resolve(ModelArtifact.WEIGHTS));
         return new ArtifactManifest(options.name(), version, now.toString(), ArtifactManifest.FORMAT,
@@ -307,6 +306,8 @@ public final class ClassifierTrainer {
                     epoch, bestEpoch, best.metrics().accuracy());
         }
         TrainingProgress progress = new TrainingProgress(log, terminal, options.epochs(), stepsPerEpoch, epoch);
+        // About a hundred learning rates over the run, plus the schedule's corners: enough to draw it.
+        int sampleEvery = Math.max(1, totalSteps / 100);
         ClassifierTranslator translator = new ClassifierTranslator(tokenizer, labels);
         try (Trainer trainer = model.newTrainer(config)) {
             trainer.initialize(new Shape(1, 8), new Shape(1, 8));
@@ -319,17 +320,27 @@ public final class ClassifierTrainer {
             while (epoch < options.epochs() && (epoch == 0 || epoch - bestEpoch < options.patience())) {
                 epoch++;
                 int step = 0;
+                List<LearningRate> rates = new ArrayList<>();
+                progress.epochStarted();
                 for (TokenizedBatches.Batch batch : batches.epoch(options.batchSize(), random)) {
                     float stepLoss = trainStep(trainer, optimizer, batch);
                     progress.step(epoch, ++step, batch.size(), stepLoss);
+                    int done = optimizer.steps();
+                    if (done == 1 || done == warmupSteps || done % sampleEvery == 0) {
+                        rates.add(new LearningRate(done, optimizer.learningRate()));
+                    }
                 }
+                if (rates.isEmpty() || rates.get(rates.size() - 1).step() != optimizer.steps()) {
+                    rates.add(new LearningRate(optimizer.steps(), optimizer.learningRate()));
+                }
+                TrainingProgress.EpochPace pace = progress.takeEpoch();
                 Evaluator.Result result;
                 try (Predictor<List<String>, List<Prediction>> predictor = model.newPredictor(translator)) {
                     result = Evaluator.evaluate(predictor, labels, validation, EVALUATION_BATCH);
                 }
                 boolean improved = best == null || result.metrics().accuracy() > best.metrics().accuracy();
-                Epoch summary = new Epoch(epoch, progress.takeMeanLoss(), result.metrics().accuracy(),
-                        result.metrics().macroF1());
+                Epoch summary = new Epoch(epoch, pace.meanLoss(), result.metrics().accuracy(),
+                        result.metrics().macroF1(), pace.sentencesPerSecond(), optimizer.steps(), List.copyOf(rates));
                 history.add(summary);
                 log.printf("epoch %d: train loss %.4f, validation accuracy %.4f, macro-F1 %.4f%s%n", epoch,
                         summary.trainLoss(), summary.accuracy(), summary.macroF1(),
