@@ -345,6 +345,9 @@ public final class ClassifierTrainer {
                 log.printf("epoch %d: train loss %.4f, validation accuracy %.4f, macro-F1 %.4f%s%n", epoch,
                         summary.trainLoss(), summary.accuracy(), summary.macroF1(),
                         improved ? " (best so far, kept)" : "");
+                // Its own line on standard output: in a Batch job CloudWatch makes metrics of it.
+                log.println(TrainingMetrics.emf(options.name(), summary, Instant.now()));
+                log.flush();
                 if (improved) {
                     best = result;
                     bestEpoch = epoch;
