@@ -35,6 +35,7 @@ import dev.transformerlambda.model.ClassifierTranslator;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.ModelConfig;
 import dev.transformerlambda.model.Prediction;
+import dev.transformerlambda.report.TrainingReport;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -166,8 +167,11 @@ public final class ClassifierTrainer {
             }
             ModelArtifact.delete(staging.resolve(".resume"));
             double seconds = (System.nanoTime() - started) / 1e9;
-            ArtifactManifest manifest = ModelArtifact.writeManifest(staging,
-                    manifest(start, labels, split, evaluation, fit, scored, seconds, devices, staging, softTargets));
+            ArtifactManifest described =
+                    manifest(start, labels, split, evaluation, fit, scored, seconds, devices, staging, softTargets);
+            // The report before the manifest, which lists it with its sha256.
+            TrainingReport.write(staging, described);
+            ArtifactManifest manifest = ModelArtifact.writeManifest(staging, described);
             Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
             log.printf("wrote %s (version %s, epoch %d: validation accuracy %.4f; %s accuracy %.4f, macro-F1 %.4f)"
                             + " in %s%n", output, manifest.version(), fit.bestEpoch(),

@@ -117,6 +117,26 @@ class ModelArtifactTest {
     }
 
     @Test
+    void aReportIsListedWithItsSha256AndRefusedWhenAlteredButNeverNeededToLoad() throws Exception {
+        Files.writeString(dir.resolve(ModelArtifact.REPORT), "<!DOCTYPE html><html><body>curves</body></html>");
+        ArtifactManifest manifest = ModelArtifact.writeManifest(dir, ModelArtifact.verify(dir));
+        assertEquals(List.of(ModelArtifact.TOKENIZER, ModelArtifact.WEIGHTS, ModelArtifact.REPORT),
+                manifest.files().stream().map(ArtifactManifest.ArtifactFile::path).toList());
+        assertEquals(dev.transformerlambda.digest.Sha256.of(dir.resolve(ModelArtifact.REPORT)),
+                manifest.files().get(2).sha256());
+        ModelArtifact.load(dir).close();
+
+        Files.writeString(dir.resolve(ModelArtifact.REPORT), "<!DOCTYPE html><html><body>other curves</body></html>");
+        InvalidArtifactException altered = assertThrows(InvalidArtifactException.class, () -> ModelArtifact.load(dir));
+        assertTrue(altered.getMessage().contains("report.html does not match the manifest"), altered.getMessage());
+
+        Files.delete(dir.resolve(ModelArtifact.REPORT));
+        try (TextClassifier loaded = ModelArtifact.load(dir)) {
+            assertEquals(3, loaded.predict(TEXTS).size(), "a missing report does not stop the model loading");
+        }
+    }
+
+    @Test
     void tamperedWeightsAreRefused() throws IOException {
         byte[] weights = Files.readAllBytes(dir.resolve(ModelArtifact.WEIGHTS));
         weights[weights.length / 2] ^= 0x01;
