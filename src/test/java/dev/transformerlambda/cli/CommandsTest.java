@@ -9,6 +9,7 @@ import dev.transformerlambda.digest.Sha256;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ArtifactManifest.Epoch;
 import dev.transformerlambda.model.ArtifactManifest.LearningRate;
+import dev.transformerlambda.model.DefaultModelTest;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
@@ -107,6 +108,36 @@ class CommandsTest {
     void theTrainedReportRendersInAHeadlessBrowser() throws Exception {
         HeadlessBrowser.assertRenders(model.resolve(ModelArtifact.REPORT),
                 Path.of("target", "report-screenshots", "trained-report.png"));
+    }
+
+    @Test
+    void reportPrintsWhereALocalArtifactsReportIs() {
+        int exit = run("report", model.toString());
+
+        assertEquals(0, exit, err.toString());
+        assertEquals(model.resolve(ModelArtifact.REPORT).toAbsolutePath().toString(), out.toString().trim());
+    }
+
+    @Test
+    void reportDrawsOneBesideAnOlderArtifactWithoutChangingIt() throws Exception {
+        Path output = dir.resolve("reports/default.html");
+
+        int exit = run("report", "--output", output.toString(), DefaultModelTest.DEFAULT_MODEL.toString());
+
+        assertEquals(0, exit, err.toString());
+        assertEquals(output.toAbsolutePath().toString(), out.toString().trim());
+        assertTrue(err.toString().contains("drawn from its manifest"), err.toString());
+        assertFalse(Files.exists(DefaultModelTest.DEFAULT_MODEL.resolve(ModelArtifact.REPORT)), "the artifact is untouched");
+        String html = Files.readString(output);
+        ReportChecks.assertNumbersMatch(ReportChecks.parse(html), ModelArtifact.verify(DefaultModelTest.DEFAULT_MODEL));
+    }
+
+    @Test
+    void reportOfABareVersionNeedsTheRegistry() {
+        int exit = run("report", "20261129T105454Z-81d644");
+
+        assertEquals(2, exit);
+        assertTrue(err.toString().contains("needs --registry"), err.toString());
     }
 
     @Test
