@@ -475,7 +475,8 @@ public final class TrainingReport {
     }
 
     private static void numberCell(Markup html, String text, String pointer) {
-        html.element("td", text, "class", "n", "data-manifest", pointer);
+        // A diverged loss is "n/a" here and "NaN" there: nothing to point at.
+        html.element("td", text, "class", "n", "data-manifest", text.equals("n/a") ? null : pointer);
     }
 
     /** A JSON pointer's reference token (RFC 6901): a label may hold '/' or '~'. */

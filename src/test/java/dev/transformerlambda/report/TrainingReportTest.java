@@ -89,10 +89,18 @@ class TrainingReportTest {
         Epoch second = history.get(1);
         history.set(1, new Epoch(2, Double.NaN, second.accuracy(), second.macroF1(), 0, second.steps(), null));
 
-        String html = TrainingReport.render(fullManifest(history));
+        ArtifactManifest manifest = fullManifest(history);
+        String html = TrainingReport.render(manifest);
 
-        ReportChecks.assertSelfContained(ReportChecks.parse(html), html);
+        Document document = ReportChecks.parse(html);
+        ReportChecks.assertSelfContained(document, html);
         assertTrue(html.contains("n/a"), "the table says the loss is not a number");
+        ReportChecks.assertNumbersMatch(document, manifest);
+        assertFalse(ReportChecks.pointers(document).contains("/training/history/1/trainLoss"));
+        // The manifest itself survives it: Jackson writes NaN as a string and reads it back.
+        Path artifact = Files.createDirectories(dir.resolve("diverged"));
+        Files.writeString(artifact.resolve(ModelArtifact.MANIFEST), ModelArtifact.toJson(manifest));
+        assertTrue(Double.isNaN(ModelArtifact.readManifest(artifact).training().history().get(1).trainLoss()));
     }
 
     @Test
