@@ -3,11 +3,13 @@ package dev.transformerlambda.cli;
 import dev.transformerlambda.data.DataSource;
 import dev.transformerlambda.data.LabelledDataset;
 import dev.transformerlambda.data.ValidationSplit;
+import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ArtifactManifest.Promotion;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.registry.ModelRegistry;
 import dev.transformerlambda.registry.PointerMovedException;
 import dev.transformerlambda.registry.RegistryUri;
+import dev.transformerlambda.report.TrainingReport;
 import dev.transformerlambda.training.CheckpointStore;
 import dev.transformerlambda.training.ClassifierTrainer;
 import dev.transformerlambda.training.PromotionGate;
@@ -138,8 +140,11 @@ final class TrainingRun {
         if (promoteIfBetter) {
             decision = new PromotionGate(registry, promotionMargin).decide(artifact, evaluation);
             promotion = decision.promotion();
-            // Recorded before publishing: a published version never changes.
-            ModelArtifact.writeManifest(artifact, ModelArtifact.verify(artifact).withPromotion(promotion));
+            // Recorded before publishing: a published version never changes. The report shows the
+            // decision too, so it is drawn again and the manifest lists its new sha256.
+            ArtifactManifest decided = ModelArtifact.verify(artifact).withPromotion(promotion);
+            TrainingReport.write(artifact, decided);
+            ModelArtifact.writeManifest(artifact, decided);
         }
         String version = registry.publish(artifact);
         out.printf("published %s/%s%n", registry.uri(), version);

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * {@code manifest.json}: everything needed to rebuild, trust and compare a trained model. The
  * {@code files} list holds the size and sha256 of every other file of the artifact; a loader
- * refuses the artifact if any of them differs.
+ * refuses the artifact if any of them differs, or if the tokenizer or the weights are missing (the
+ * report may be).
  *
  * @param name the model's name, for example {@code sst2}
  * @param version sorts by time, for example {@code 20261128T120000Z-1a2b3c}
@@ -104,6 +105,7 @@ public record ArtifactManifest(
      * @param seed the random seed
      * @param seconds wall-clock training time
      * @param device the device trained on, for example {@code cpu()} or {@code gpu(0)}
+     * @param history every epoch run, in order; null in manifests written before it was recorded
      */
     public record TrainingSummary(
             String data,
@@ -127,7 +129,37 @@ public record ArtifactManifest(
             int patience,
             long seed,
             double seconds,
-            String device) {}
+            String device,
+            List<Epoch> history) {}
+
+    /**
+     * One epoch of training, as it went: what the training report draws and the job's metrics
+     * show. Fields added later read as zero or null from older checkpoints.
+     *
+     * @param epoch counted from 1
+     * @param trainLoss the mean loss of its steps
+     * @param accuracy validation accuracy after it
+     * @param macroF1 validation macro-F1 after it
+     * @param sentencesPerSecond training throughput over its steps, validation excluded
+     * @param steps optimiser steps done by its end, counted from the start of training
+     * @param learningRates the encoder's learning rate at sampled steps of it, its last step
+     *     included; the schedule is piecewise linear and its corners are among the samples
+     */
+    public record Epoch(int epoch, double trainLoss, double accuracy, double macroF1, double sentencesPerSecond,
+            int steps, List<LearningRate> learningRates) {
+
+        /**
+         * The encoder's learning rate at the epoch's last step, as the manifest writes it (2.5E-4,
+         * not the float's binary expansion 2.500000118743628E-4); NaN if none was recorded.
+         */
+        public double learningRate() {
+            return learningRates == null || learningRates.isEmpty() ? Double.NaN
+                    : Double.parseDouble(Float.toString(learningRates.get(learningRates.size() - 1).rate()));
+        }
+    }
+
+    /** The encoder's learning rate at one optimiser step (counted from 1); the head's is scaled. */
+    public record LearningRate(int step, float rate) {}
 
     /**
      * Whether a newly trained model replaced the one served: both were scored on the same

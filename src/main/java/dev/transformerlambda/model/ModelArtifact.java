@@ -30,15 +30,22 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Writes and reads model artifact directories: {@code manifest.json}, {@code tokenizer.json} and
- * the weights. Reading always verifies every file against the manifest first, so every command
- * and the serving function share one notion of a trustworthy artifact.
+ * Writes and reads model artifact directories: {@code manifest.json}, {@code tokenizer.json}, the
+ * weights and, optionally, {@code report.html}. Reading always verifies every file against the
+ * manifest first, so every command and the serving function share one notion of a trustworthy
+ * artifact.
  */
 public final class ModelArtifact {
 
     public static final String MANIFEST = "manifest.json";
     public static final String TOKENIZER = "tokenizer.json";
     public static final String WEIGHTS = "weights.params";
+    /**
+     * The training report: listed with its sha256 when present, and refused when it differs like any
+     * other file, but never needed to load the model, so an artifact without it (older ones, or one
+     * whose report was deleted) still loads.
+     */
+    public static final String REPORT = "report.html";
 
     private static final ObjectMapper JSON =
             new ObjectMapper()
@@ -57,7 +64,8 @@ public final class ModelArtifact {
 
     /**
      * Writes {@code manifest.json} into {@code dir}, which must already hold the tokenizer and the
-     * weights; the manifest written lists the size and sha256 of each.
+     * weights; the manifest written lists the size and sha256 of each, and of the report if {@code
+     * dir} holds one.
      *
      * @return the manifest as written
      */
@@ -65,6 +73,9 @@ public final class ModelArtifact {
         List<ArtifactFile> files = new ArrayList<>();
         for (String name : List.of(manifest.tokenizer(), manifest.weights())) {
             files.add(describe(dir, name));
+        }
+        if (Files.isRegularFile(dir.resolve(REPORT))) {
+            files.add(describe(dir, REPORT));
         }
         ArtifactManifest complete = manifest.withFiles(files);
         JSON.writeValue(dir.resolve(MANIFEST).toFile(), complete);
@@ -106,9 +117,10 @@ public final class ModelArtifact {
         }
         List<ArtifactFile> files = manifest.files() == null ? List.of() : manifest.files();
         Set<String> listed = Set.copyOf(files.stream().map(ArtifactFile::path).toList());
-        for (String required : List.of(manifest.tokenizer(), manifest.weights())) {
-            if (required == null || !listed.contains(required)) {
-                throw new InvalidArtifactException(name + ": the manifest does not list " + required);
+        List<String> required = List.of(manifest.tokenizer(), manifest.weights());
+        for (String file : required) {
+            if (file == null || !listed.contains(file)) {
+                throw new InvalidArtifactException(name + ": the manifest does not list " + file);
             }
         }
         for (ArtifactFile expected : files) {
@@ -121,6 +133,9 @@ public final class ModelArtifact {
             try {
                 actual = describe(dir, expected.path());
             } catch (NoSuchFileException e) {
+                if (!required.contains(expected.path())) {
+                    continue; // the report: absent is harmless, altered is not
+                }
                 throw new InvalidArtifactException(name + ": " + expected.path() + " is missing");
             } catch (IOException e) {
                 throw new InvalidArtifactException(name + ": cannot read " + expected.path(), e);

@@ -26,6 +26,8 @@ import dev.transformerlambda.data.ValidationSplit;
 import dev.transformerlambda.evaluation.Evaluator;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ArtifactManifest.Distillation;
+import dev.transformerlambda.model.ArtifactManifest.Epoch;
+import dev.transformerlambda.model.ArtifactManifest.LearningRate;
 import dev.transformerlambda.model.ArtifactManifest.Lineage;
 import dev.transformerlambda.model.ArtifactManifest.Source;
 import dev.transformerlambda.model.ArtifactManifest.TrainingSummary;
@@ -33,6 +35,7 @@ import dev.transformerlambda.model.ClassifierTranslator;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.ModelConfig;
 import dev.transformerlambda.model.Prediction;
+import dev.transformerlambda.report.TrainingReport;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -103,9 +106,6 @@ public final class ClassifierTrainer {
     /** What a run produced, and how each epoch went. */
     public record Result(Path artifact, ArtifactManifest manifest, List<Epoch> history) {}
 
-    /** One epoch: its mean training loss and the evaluation afterwards. */
-    public record Epoch(int epoch, double trainLoss, double accuracy, double macroF1) {}
-
     /**
      * Trains on {@code split.train()}, selects the epoch on {@code split.validation()}, scores the
      * kept weights once on {@code evaluation} (if not null), and writes the artifact to {@code
@@ -167,8 +167,11 @@ public final class ClassifierTrainer {
             }
             ModelArtifact.delete(staging.resolve(".resume"));
             double seconds = (System.nanoTime() - started) / 1e9;
-            ArtifactManifest manifest = ModelArtifact.writeManifest(staging,
-                    manifest(start, labels, split, evaluation, fit, scored, seconds, devices, staging, softTargets));
+            ArtifactManifest described =
+                    manifest(start, labels, split, evaluation, fit, scored, seconds, devices, staging, softTargets);
+            // The report before the manifest, which lists it with its sha256.
+            TrainingReport.write(staging, described);
+            ArtifactManifest manifest = ModelArtifact.writeManifest(staging, described);
             Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
             log.printf("wrote %s (version %s, epoch %d: validation accuracy %.4f; %s accuracy %.4f, macro-F1 %.4f)"
                             + " in %s%n", output, manifest.version(), fit.bestEpoch(),
@@ -234,7 +237,7 @@ public final class ClassifierTrainer {
                 validation.size(), fit.epochs(), fit.bestEpoch(), options.batchSize(), options.learningRate(),
                 options.headLearningRate(), options.maxGradNorm(), options.weightDecay(), options.warmupFraction(),
                 options.tokenDropout(), options.patience(), options.seed(), seconds,
-                Arrays.stream(devices).map(Device::toString).collect(Collectors.joining(",")));
+                Arrays.stream(devices).map(Device::toString).collect(Collectors.joining(",")), fit.history());
         ModelConfig config = start.config();
         String version = VERSION_TIME.format(now) + "-" + ModelArtifact.shortHash(staging.resolve(ModelArtifact.WEIGHTS));
         return new ArtifactManifest(options.name(), version, now.toString(), ArtifactManifest.FORMAT,
@@ -307,6 +310,8 @@ public final class ClassifierTrainer {
                     epoch, bestEpoch, best.metrics().accuracy());
         }
         TrainingProgress progress = new TrainingProgress(log, terminal, options.epochs(), stepsPerEpoch, epoch);
+        // About a hundred learning rates over the run, plus the schedule's corners: enough to draw it.
+        int sampleEvery = Math.max(1, totalSteps / 100);
         ClassifierTranslator translator = new ClassifierTranslator(tokenizer, labels);
         try (Trainer trainer = model.newTrainer(config)) {
             trainer.initialize(new Shape(1, 8), new Shape(1, 8));
@@ -319,21 +324,34 @@ public final class ClassifierTrainer {
             while (epoch < options.epochs() && (epoch == 0 || epoch - bestEpoch < options.patience())) {
                 epoch++;
                 int step = 0;
+                List<LearningRate> rates = new ArrayList<>();
+                progress.epochStarted();
                 for (TokenizedBatches.Batch batch : batches.epoch(options.batchSize(), random)) {
                     float stepLoss = trainStep(trainer, optimizer, batch);
                     progress.step(epoch, ++step, batch.size(), stepLoss);
+                    int done = optimizer.steps();
+                    if (done == 1 || done == warmupSteps || done % sampleEvery == 0) {
+                        rates.add(new LearningRate(done, optimizer.learningRate()));
+                    }
                 }
+                if (rates.isEmpty() || rates.get(rates.size() - 1).step() != optimizer.steps()) {
+                    rates.add(new LearningRate(optimizer.steps(), optimizer.learningRate()));
+                }
+                TrainingProgress.EpochPace pace = progress.takeEpoch();
                 Evaluator.Result result;
                 try (Predictor<List<String>, List<Prediction>> predictor = model.newPredictor(translator)) {
                     result = Evaluator.evaluate(predictor, labels, validation, EVALUATION_BATCH);
                 }
                 boolean improved = best == null || result.metrics().accuracy() > best.metrics().accuracy();
-                Epoch summary = new Epoch(epoch, progress.takeMeanLoss(), result.metrics().accuracy(),
-                        result.metrics().macroF1());
+                Epoch summary = new Epoch(epoch, pace.meanLoss(), result.metrics().accuracy(),
+                        result.metrics().macroF1(), pace.sentencesPerSecond(), optimizer.steps(), List.copyOf(rates));
                 history.add(summary);
                 log.printf("epoch %d: train loss %.4f, validation accuracy %.4f, macro-F1 %.4f%s%n", epoch,
                         summary.trainLoss(), summary.accuracy(), summary.macroF1(),
                         improved ? " (best so far, kept)" : "");
+                // Its own line on standard output: in a Batch job CloudWatch makes metrics of it.
+                log.println(TrainingMetrics.emf(options.name(), summary, Instant.now()));
+                log.flush();
                 if (improved) {
                     best = result;
                     bestEpoch = epoch;

@@ -122,6 +122,11 @@ final class ResumableAdamW extends Optimizer {
         return steps;
     }
 
+    /** The learning rate of the last step taken, before any parameter group's scale. */
+    synchronized float learningRate() {
+        return learningRate.getNewValue("", steps);
+    }
+
     /** The norm of all gradients together; each parameter once, whatever the device count. */
     private float globalNorm() {
         double sumOfSquares = 0;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.transformerlambda.digest.Sha256;
 import dev.transformerlambda.evaluation.ClassificationMetrics;
+import dev.transformerlambda.model.ArtifactManifest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,7 +33,7 @@ import java.util.Random;
  * @param sha256 each other file's sha256
  */
 record TrainingCheckpoint(String fingerprint, int epoch, int stepsDone, int bestEpoch, ClassificationMetrics best,
-        List<ClassifierTrainer.Epoch> history, Map<String, String> sha256) {
+        List<ArtifactManifest.Epoch> history, Map<String, String> sha256) {
 
     static final String METADATA = "checkpoint.json";
     static final String WEIGHTS = "weights.params";

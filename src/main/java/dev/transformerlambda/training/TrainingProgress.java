@@ -24,6 +24,8 @@ final class TrainingProgress {
     private int stepsDone;
     private double lossSum;
     private int lossCount;
+    private long epochStart;
+    private long epochSentences;
 
     /** @param epochsDone epochs completed before this process started (a resumed run) */
     TrainingProgress(PrintWriter out, boolean terminal, int epochs, int stepsPerEpoch, int epochsDone) {
@@ -34,9 +36,16 @@ final class TrainingProgress {
         this.stepsBefore = (long) epochsDone * stepsPerEpoch;
     }
 
+    /** Marks the start of an epoch's steps, so its pace leaves out the validation between epochs. */
+    void epochStarted() {
+        epochStart = System.nanoTime();
+        epochSentences = 0;
+    }
+
     /** Records one optimiser step of {@code batchSize} sentences. */
     void step(int epoch, int step, int batchSize, float loss) {
         sentences += batchSize;
+        epochSentences += batchSize;
         stepsDone++;
         lossSum += loss;
         lossCount++;
@@ -56,12 +65,16 @@ final class TrainingProgress {
         }
     }
 
-    /** The mean loss since the last call, for the epoch summary. */
-    double takeMeanLoss() {
+    /** How an epoch's steps went: their mean loss, and sentences per second over them. */
+    record EpochPace(double meanLoss, double sentencesPerSecond) {}
+
+    /** The epoch since {@link #epochStarted()}, for its summary; starts the next loss average. */
+    EpochPace takeEpoch() {
         double mean = lossCount == 0 ? Double.NaN : lossSum / lossCount;
         lossSum = 0;
         lossCount = 0;
-        return mean;
+        double seconds = (System.nanoTime() - epochStart) / 1e9;
+        return new EpochPace(mean, epochSentences / Math.max(seconds, 1e-9));
     }
 
     private String line(int epoch, int step, long now) {

@@ -4,9 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.transformerlambda.digest.Sha256;
+import dev.transformerlambda.model.ArtifactManifest;
+import dev.transformerlambda.model.ArtifactManifest.Epoch;
+import dev.transformerlambda.model.ArtifactManifest.LearningRate;
+import dev.transformerlambda.model.DefaultModelTest;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
+import dev.transformerlambda.report.HeadlessBrowser;
+import dev.transformerlambda.report.ReportChecks;
+import dev.transformerlambda.training.EmfSpecification;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -15,6 +24,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
 import picocli.CommandLine;
 
 class CommandsTest {
@@ -23,6 +33,7 @@ class CommandsTest {
     static Path dir;
 
     static Path model;
+    static String trainOutput;
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -37,6 +48,96 @@ class CommandsTest {
                 "--vocabulary-size", "300", "--epochs", "4", "--batch-size", "16", "--learning-rate", "0.003");
         assertEquals(0, exit, first.err.toString());
         assertTrue(first.out.toString().contains("wrote " + model), first.out.toString());
+        trainOutput = first.out.toString();
+    }
+
+    @Test
+    void trainPrintsOneEmbeddedMetricFormatLinePerEpochBesideItsProgressLines() throws Exception {
+        List<Epoch> history = ModelArtifact.verify(model).training().history();
+        List<String> emf = trainOutput.lines().filter(line -> line.startsWith("{")).toList();
+
+        assertEquals(history.size(), emf.size(), trainOutput);
+        for (int i = 0; i < emf.size(); i++) {
+            JsonNode document = EmfSpecification.validate(emf.get(i));
+            Epoch epoch = history.get(i);
+            assertEquals("cli-test", document.get("Model").asText());
+            assertEquals(epoch.epoch(), document.get("Epoch").asInt());
+            assertEquals(epoch.trainLoss(), document.get("Loss").asDouble(), "the manifest's figures: " + emf.get(i));
+            assertEquals(epoch.accuracy(), document.get("ValidationAccuracy").asDouble());
+            assertEquals(epoch.sentencesPerSecond(), document.get("SentencesPerSecond").asDouble());
+            assertEquals((float) epoch.learningRate(), (float) document.get("LearningRate").asDouble());
+            assertTrue(trainOutput.contains(String.format("epoch %d: train loss %.4f", epoch.epoch(), epoch.trainLoss())),
+                    "the human line is still there: " + trainOutput);
+        }
+    }
+
+    @Test
+    void trainWritesAReportListedInTheManifestWhoseNumbersAreTheManifests() throws Exception {
+        ArtifactManifest manifest = ModelArtifact.verify(model);
+        Path report = model.resolve(ModelArtifact.REPORT);
+        ArtifactManifest.ArtifactFile listed = manifest.files().stream()
+                .filter(file -> file.path().equals(ModelArtifact.REPORT)).findFirst().orElseThrow();
+        assertEquals(Sha256.of(report), listed.sha256());
+
+        String html = Files.readString(report);
+        Document document = ReportChecks.parse(html);
+        ReportChecks.assertSelfContained(document, html);
+        int checked = ReportChecks.assertNumbersMatch(document, manifest);
+        assertTrue(checked > 50, "values checked: " + checked);
+
+        List<Epoch> history = manifest.training().history();
+        assertEquals(manifest.training().epochs(), history.size());
+        List<String> pointers = ReportChecks.pointers(document);
+        for (int i = 0; i < history.size(); i++) {
+            assertTrue(pointers.contains("/training/history/" + i + "/trainLoss"), "epoch " + (i + 1) + "'s loss");
+            assertTrue(pointers.contains("/training/history/" + i + "/accuracy"), "epoch " + (i + 1) + "'s accuracy");
+            assertTrue(history.get(i).sentencesPerSecond() > 0);
+        }
+        assertTrue(pointers.contains("/metrics/confusionMatrix/1/1") && pointers.contains("/metrics/perClass/positive/f1"));
+        // The schedule as run: warm-up to the peak rate, decay after it, sampled up to each epoch's end.
+        List<LearningRate> rates = history.stream().flatMap(epoch -> epoch.learningRates().stream()).toList();
+        float peak = (float) rates.stream().mapToDouble(LearningRate::rate).max().orElseThrow();
+        assertEquals(0.003f, peak, 1e-6f);
+        assertTrue(rates.get(rates.size() - 1).rate() < peak / 2, "decayed: " + rates);
+        for (Epoch epoch : history) {
+            assertEquals(epoch.steps(), epoch.learningRates().get(epoch.learningRates().size() - 1).step());
+        }
+    }
+
+    @Test
+    void theTrainedReportRendersInAHeadlessBrowser() throws Exception {
+        HeadlessBrowser.assertRenders(model.resolve(ModelArtifact.REPORT),
+                Path.of("target", "report-screenshots", "trained-report.png"));
+    }
+
+    @Test
+    void reportPrintsWhereALocalArtifactsReportIs() {
+        int exit = run("report", model.toString());
+
+        assertEquals(0, exit, err.toString());
+        assertEquals(model.resolve(ModelArtifact.REPORT).toAbsolutePath().toString(), out.toString().trim());
+    }
+
+    @Test
+    void reportDrawsOneBesideAnOlderArtifactWithoutChangingIt() throws Exception {
+        Path output = dir.resolve("reports/default.html");
+
+        int exit = run("report", "--output", output.toString(), DefaultModelTest.DEFAULT_MODEL.toString());
+
+        assertEquals(0, exit, err.toString());
+        assertEquals(output.toAbsolutePath().toString(), out.toString().trim());
+        assertTrue(err.toString().contains("drawn from its manifest"), err.toString());
+        assertFalse(Files.exists(DefaultModelTest.DEFAULT_MODEL.resolve(ModelArtifact.REPORT)), "the artifact is untouched");
+        String html = Files.readString(output);
+        ReportChecks.assertNumbersMatch(ReportChecks.parse(html), ModelArtifact.verify(DefaultModelTest.DEFAULT_MODEL));
+    }
+
+    @Test
+    void reportOfABareVersionNeedsTheRegistry() {
+        int exit = run("report", "20261129T105454Z-81d644");
+
+        assertEquals(2, exit);
+        assertTrue(err.toString().contains("needs --registry"), err.toString());
     }
 
     @Test

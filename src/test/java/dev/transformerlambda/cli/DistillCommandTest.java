@@ -11,6 +11,8 @@ import dev.transformerlambda.model.DefaultModelTest;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
+import dev.transformerlambda.report.ReportChecks;
+import dev.transformerlambda.training.EmfSpecification;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
 import picocli.CommandLine;
 
 /**
@@ -66,6 +69,28 @@ class DistillCommandTest {
         assertTrue(manifest.lineage().distillation().augmentation().contains("20 per text"));
         assertEquals(manifest.metrics().examples(), manifest.lineage().distillation().teacherMetrics().examples(),
                 "both scored on the same evaluation data");
+
+        // The report: listed, the manifest's numbers, the teacher named and scored beside the student.
+        Path report = distilled.resolve(ModelArtifact.REPORT);
+        String reportSha256 = Sha256.of(report);
+        assertTrue(manifest.files().stream().anyMatch(f -> f.path().equals(ModelArtifact.REPORT)
+                && f.sha256().equals(reportSha256)), "listed with its sha256");
+        String html = Files.readString(report);
+        Document document = ReportChecks.parse(html);
+        ReportChecks.assertSelfContained(document, html);
+        ReportChecks.assertNumbersMatch(document, manifest);
+        List<String> pointers = ReportChecks.pointers(document);
+        for (String shown : List.of("/lineage/teacher/name", "/lineage/teacher/origin", "/lineage/teacher/sha256",
+                "/lineage/distillation/augmentedTexts", "/lineage/distillation/teacherMetrics/accuracy",
+                "/training/history/0/trainLoss")) {
+            assertTrue(pointers.contains(shown), shown + ": " + pointers);
+        }
+        // distill prints the same per-epoch metrics lines as train.
+        List<String> emf = output.lines().filter(line -> line.startsWith("{")).toList();
+        assertEquals(manifest.training().history().size(), emf.size(), output);
+        for (String line : emf) {
+            EmfSpecification.validate(line);
+        }
     }
 
     /** The first {@code perLabel} sentences of each label of the training fixture, as a TSV file. */

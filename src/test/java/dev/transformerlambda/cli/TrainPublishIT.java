@@ -11,12 +11,15 @@ import dev.transformerlambda.aws.LocalS3Server;
 import dev.transformerlambda.data.DatasetReader;
 import dev.transformerlambda.data.LabelledDataset;
 import dev.transformerlambda.digest.Sha256;
+import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.DefaultModelTest;
+import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.pretrained.TinyBertCheckpoint;
 import dev.transformerlambda.registry.ModelRegistry;
 import dev.transformerlambda.registry.PointerMovedException;
 import dev.transformerlambda.registry.RegistryUri;
 import dev.transformerlambda.registry.VersionInfo;
+import dev.transformerlambda.report.ReportChecks;
 import dev.transformerlambda.training.PromotionGate;
 import dev.transformerlambda.training.TinyModels;
 import java.io.PrintWriter;
@@ -30,6 +33,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
 import picocli.CommandLine;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -79,6 +83,7 @@ class TrainPublishIT {
         assertEquals("not-promoted", rejected.get("decision").asText());
         assertEquals(v1, rejected.get("comparedWith").asText());
         assertTrue(rejected.get("accuracy").asDouble() < rejected.get("comparedAccuracy").asDouble());
+        assertReportComparesBothModels(registry, versions.get(0));
 
         Run tolerated = train("--seed", "3", "--promotion-margin", "1.0");
         assertEquals(0, tolerated.exit(), tolerated.output());
@@ -182,6 +187,28 @@ class TrainPublishIT {
         assertEquals(1, nothing.exit(), nothing.output());
         assertTrue(nothing.output().contains("s3://models/nothing/sst2 is neither a registry with a current version"),
                 nothing.output());
+    }
+
+    /**
+     * The published report, fetched by {@code report --registry ... VERSION}, shows the gate's
+     * decision with both models' scores: it was drawn again once the gate had decided.
+     */
+    private static void assertReportComparesBothModels(ModelRegistry registry, String version) throws Exception {
+        Path work = Files.createTempDirectory("report");
+        Path output = work.resolve("report.html");
+        Run report = command("report", "--registry", REGISTRY.toString(), "--s3-endpoint",
+                server.endpoint().toString(), "--output", output.toString(), version);
+        assertEquals(0, report.exit(), report.output());
+        assertEquals(output.toAbsolutePath().toString(), report.output().trim());
+
+        ArtifactManifest manifest = ModelArtifact.verify(registry.download(version, work.resolve("cache")));
+        Document document = ReportChecks.parse(Files.readString(output));
+        ReportChecks.assertNumbersMatch(document, manifest);
+        List<String> pointers = ReportChecks.pointers(document);
+        for (String shown : List.of("/promotion/decision", "/promotion/accuracy", "/promotion/comparedWith",
+                "/promotion/comparedAccuracy")) {
+            assertTrue(pointers.contains(shown), shown + ": " + pointers);
+        }
     }
 
     private record Run(int exit, String output) {}

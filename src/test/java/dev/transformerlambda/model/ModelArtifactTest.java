@@ -117,6 +117,26 @@ class ModelArtifactTest {
     }
 
     @Test
+    void aReportIsListedWithItsSha256AndRefusedWhenAlteredButNeverNeededToLoad() throws Exception {
+        Files.writeString(dir.resolve(ModelArtifact.REPORT), "<!DOCTYPE html><html><body>curves</body></html>");
+        ArtifactManifest manifest = ModelArtifact.writeManifest(dir, ModelArtifact.verify(dir));
+        assertEquals(List.of(ModelArtifact.TOKENIZER, ModelArtifact.WEIGHTS, ModelArtifact.REPORT),
+                manifest.files().stream().map(ArtifactManifest.ArtifactFile::path).toList());
+        assertEquals(dev.transformerlambda.digest.Sha256.of(dir.resolve(ModelArtifact.REPORT)),
+                manifest.files().get(2).sha256());
+        ModelArtifact.load(dir).close();
+
+        Files.writeString(dir.resolve(ModelArtifact.REPORT), "<!DOCTYPE html><html><body>other curves</body></html>");
+        InvalidArtifactException altered = assertThrows(InvalidArtifactException.class, () -> ModelArtifact.load(dir));
+        assertTrue(altered.getMessage().contains("report.html does not match the manifest"), altered.getMessage());
+
+        Files.delete(dir.resolve(ModelArtifact.REPORT));
+        try (TextClassifier loaded = ModelArtifact.load(dir)) {
+            assertEquals(3, loaded.predict(TEXTS).size(), "a missing report does not stop the model loading");
+        }
+    }
+
+    @Test
     void tamperedWeightsAreRefused() throws IOException {
         byte[] weights = Files.readAllBytes(dir.resolve(ModelArtifact.WEIGHTS));
         weights[weights.length / 2] ^= 0x01;
@@ -182,7 +202,7 @@ class ModelArtifactTest {
     private static ArtifactManifest manifest(ModelConfig config) {
         ClassificationMetrics metrics = ClassificationMetrics.of(LABELS, new int[] {0, 1}, new int[] {0, 1});
         TrainingSummary training = new TrainingSummary("train.tsv", "00", "dev.tsv", "00", "given", "00", 3, 2, 2,
-                1, 1, 8, 1e-3f, 1e-3f, 1f, 0.01f, 0.1f, 0f, 3, 42, 1.0, "cpu()");
+                1, 1, 8, 1e-3f, 1e-3f, 1f, 0.01f, 0.1f, 0f, 3, 42, 1.0, "cpu()", null);
         return new ArtifactManifest("test", "20261129T000000Z-abcdef", "2026-11-29T00:00:00Z",
                 ArtifactManifest.FORMAT, config.family().architecture(), config, config.maxLength(), LABELS,
                 ModelArtifact.TOKENIZER, ModelArtifact.WEIGHTS, training, metrics, metrics, null,

@@ -12,7 +12,7 @@ import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
-import dev.transformerlambda.training.ClassifierTrainer.Epoch;
+import dev.transformerlambda.model.ArtifactManifest.Epoch;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

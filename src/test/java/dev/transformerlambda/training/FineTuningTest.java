@@ -51,7 +51,7 @@ class FineTuningTest {
         ClassifierTrainer.Result result = new ClassifierTrainer(options, new PrintWriter(new StringWriter()), false)
                 .train(ValidationSplit.carve(train, 0.1, 42), fixture("sentiment-dev.tsv"), dir.resolve("model"));
 
-        List<ClassifierTrainer.Epoch> history = result.history();
+        List<ArtifactManifest.Epoch> history = result.history();
         assertTrue(history.get(history.size() - 1).trainLoss() < history.get(0).trainLoss(), "loss falls: " + history);
         ArtifactManifest manifest = result.manifest();
         assertEquals(EncoderFamily.BERT.architecture(), manifest.architecture());
