@@ -304,14 +304,26 @@ public final class ModelRegistry {
         return lineage.pretrained() == null ? "from scratch" : "fine-tuned from " + lineage.pretrained().name();
     }
 
+    /** What a download fetches: every listed file, or only what loading the model needs. */
+    public enum Contents {
+        ALL,
+        /** Without the training report: the function serving the model never reads it. */
+        MODEL_ONLY
+    }
+
     /**
-     * Downloads a version into {@code cacheRoot/<name>/<version>} and verifies it; a version already
-     * there and intact is not downloaded again.
+     * Downloads a version, report included, into {@code cacheRoot/<name>/<version>} and verifies it;
+     * a version already there and intact is not downloaded again.
      *
      * @return the local artifact directory
      * @throws InvalidArtifactException if the files do not match their manifest
      */
     public Path download(String version, Path cacheRoot) throws IOException {
+        return download(version, cacheRoot, Contents.ALL);
+    }
+
+    /** As {@link #download(String, Path)}, fetching only {@code contents}. */
+    public Path download(String version, Path cacheRoot, Contents contents) throws IOException {
         Path target = cacheRoot.resolve(uri.name()).resolve(version);
         String name = uri + "/" + version;
         if (Files.isDirectory(target)) {
@@ -332,6 +344,9 @@ public final class ModelRegistry {
             getToFile(prefix + ModelArtifact.MANIFEST, staging.resolve(ModelArtifact.MANIFEST), deadline);
             ArtifactManifest manifest = ModelArtifact.readManifest(staging, name);
             for (ArtifactFile file : manifest.files()) {
+                if (contents == Contents.MODEL_ONLY && file.path().equals(ModelArtifact.REPORT)) {
+                    continue;
+                }
                 Path local = staging.resolve(file.path()).normalize();
                 if (!local.startsWith(staging)) {
                     throw new InvalidArtifactException(name + ": the manifest names a file outside the"

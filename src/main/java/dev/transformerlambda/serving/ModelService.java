@@ -186,7 +186,7 @@ public class ModelService {
             refused = null;
             if (serving == null || !serving.manifest().version().equals(version)) {
                 long start = System.nanoTime();
-                Path artifact = registry.get().download(version, config.cacheDir());
+                Path artifact = registry.get().download(version, config.cacheDir(), ModelRegistry.Contents.MODEL_ONLY);
                 swapIn(load(artifact, registry.get().uri() + "/" + version, System.nanoTime() - start));
                 lastCheck = ReloadCheck.loaded(version);
                 pruneCache(version);

@@ -1,12 +1,9 @@
 package dev.transformerlambda.training;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.transformerlambda.metrics.EmbeddedMetrics;
+import dev.transformerlambda.metrics.EmbeddedMetrics.Unit;
 import dev.transformerlambda.model.ArtifactManifest.Epoch;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * An epoch's figures as one line of CloudWatch's Embedded Metric Format (EMF). A Batch job's
@@ -23,30 +20,14 @@ final class TrainingMetrics {
 
     /** The EMF line of {@code epoch} of model {@code model}, timestamped {@code at}. */
     static String emf(String model, Epoch epoch, Instant at) {
-        Map<String, Metric> metrics = new LinkedHashMap<>();
-        metrics.put("Loss", new Metric(epoch.trainLoss(), "None"));
-        metrics.put("ValidationAccuracy", new Metric(epoch.accuracy(), "None"));
-        metrics.put("SentencesPerSecond", new Metric(epoch.sentencesPerSecond(), "Count/Second"));
-        metrics.put("LearningRate", new Metric(epoch.learningRate(), "None"));
-        // CloudWatch takes numbers only, and Jackson would write NaN as a bare token (not JSON):
-        // a diverged loss is left out of that epoch's line rather than spoiling the whole line.
-        metrics.values().removeIf(metric -> !Double.isFinite(metric.value()));
-
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
-        ObjectNode aws = root.putObject("_aws");
-        aws.put("Timestamp", at.toEpochMilli());
-        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
-        directive.put("Namespace", NAMESPACE);
-        directive.putArray("Dimensions").addArray().add(MODEL_DIMENSION);
-        ArrayNode definitions = directive.putArray("Metrics");
-        metrics.forEach((name, metric) -> definitions.addObject().put("Name", name).put("Unit", metric.unit()));
-        root.put(MODEL_DIMENSION, model);
-        metrics.forEach((name, metric) -> root.put(name, metric.value()));
-        // Not a metric: a property, for finding the line in CloudWatch Logs Insights.
-        root.put("Epoch", epoch.epoch());
-        // Compact JSON: an EMF document must be one log event, so one line.
-        return root.toString();
+        return EmbeddedMetrics.in(NAMESPACE)
+                .dimensions(MODEL_DIMENSION)
+                .dimension(MODEL_DIMENSION, model)
+                .metric("Loss", epoch.trainLoss(), Unit.NONE)
+                .metric("ValidationAccuracy", epoch.accuracy(), Unit.NONE)
+                .metric("SentencesPerSecond", epoch.sentencesPerSecond(), Unit.COUNT_PER_SECOND)
+                .metric("LearningRate", epoch.learningRate(), Unit.NONE)
+                .property("Epoch", epoch.epoch())
+                .toJson(at);
     }
-
-    private record Metric(double value, String unit) {}
 }

@@ -87,6 +87,19 @@ class ModelRegistryIT {
         assertEquals(v1, registry.current().orElseThrow().pointer().version());
     }
 
+    @Test
+    void theServingDownloadLeavesTheTrainingReportBehind(@TempDir Path cache) throws Exception {
+        assertTrue(Files.isRegularFile(models.get(0).resolve(ModelArtifact.REPORT)), "trained models carry a report");
+        String v1 = registry.publish(models.get(0));
+
+        Path served = registry.download(v1, cache.resolve("serving"), ModelRegistry.Contents.MODEL_ONLY);
+        Path everything = registry.download(v1, cache.resolve("cli"));
+
+        assertFalse(Files.exists(served.resolve(ModelArtifact.REPORT)));
+        ModelArtifact.verify(served);
+        assertTrue(Files.isRegularFile(everything.resolve(ModelArtifact.REPORT)));
+    }
+
     /** A retry after a lost answer, or a second run of the same job, publishes the same bytes again. */
     @Test
     void publishingTheSameArtifactAgainSucceedsAndChangesNothing() throws Exception {
