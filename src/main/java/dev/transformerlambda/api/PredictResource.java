@@ -10,6 +10,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.Locale;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * {@code POST /predict}: classifies one text or a list of texts.
@@ -36,11 +38,15 @@ public class PredictResource {
     }
 
     @POST
-    public PredictResponse predict(String body) throws TranslateException {
+    public RestResponse<PredictResponse> predict(String body) throws TranslateException {
         PredictRequest request = PredictRequest.parse(body, config.limits(), json);
         ModelService.Result result = models.predict(request.texts());
-        return new PredictResponse(
+        PredictResponse answer = new PredictResponse(
                 new PredictResponse.ModelRef(result.manifest().name(), result.manifest().version()),
                 result.predictions());
+        return RestResponse.ResponseBuilder.ok(answer)
+                .header(RequestTelemetry.SERVER_TIMING, String.format(Locale.ROOT, "%s;dur=%.3f",
+                        RequestTelemetry.MODEL_TIMING, result.modelNanos() / 1e6))
+                .build();
     }
 }

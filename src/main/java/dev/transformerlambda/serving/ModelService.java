@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,6 +45,7 @@ public class ModelService {
 
     private final ServingConfig config;
     private final Optional<ModelRegistry> registry;
+    private final ServingMetrics metrics;
     private final AtomicReference<LoadedModel> current = new AtomicReference<>();
     private final ReentrantLock checking = new ReentrantLock();
     private volatile long nextCheckNanos;
@@ -51,6 +53,8 @@ public class ModelService {
     private volatile ReloadCheck lastCheck;
     /** The refusal of the version current.json names, until it moves again. */
     private volatile ReloadCheck refused;
+    /** Whether a version was ever loaded: only the first load is part of the cold start. */
+    private boolean everLoaded;
 
     ModelService(ServingConfig config, Instance<S3Client> s3) {
         this.config = config;
@@ -60,10 +64,12 @@ public class ModelService {
                         new ModelRegistry.ReadTimeouts(s3Config.checkAttemptTimeout(), s3Config.checkTimeout(),
                                 s3Config.downloadTimeout())))
                 : Optional.empty();
+        String model = registry.map(r -> r.uri().name()).orElseGet(() -> Path.of(config.modelUri()).getFileName().toString());
+        this.metrics = new ServingMetrics(model, System.out);
     }
 
-    /** The prediction and the model that made it. */
-    public record Result(ArtifactManifest manifest, List<Prediction> predictions) {}
+    /** The prediction, the model that made it, and how long it took (tokenization and scoring included). */
+    public record Result(ArtifactManifest manifest, List<Prediction> predictions, long modelNanos) {}
 
     void onStart(@Observes StartupEvent event) {
         // Lambda's init phase: load before the first request, so it does not pay for it.
@@ -86,7 +92,9 @@ public class ModelService {
         checkIfDue();
         LoadedModel model = acquireCurrent();
         try {
-            return new Result(model.manifest(), model.predict(texts));
+            long start = System.nanoTime();
+            List<Prediction> predictions = model.predict(texts);
+            return new Result(model.manifest(), predictions, System.nanoTime() - start);
         } finally {
             model.release();
         }
@@ -102,6 +110,17 @@ public class ModelService {
         ArtifactManifest m = model.manifest();
         return new ModelStatus(m.name(), m.version(), m.labels(), m.architecture(), m.metrics(), m.lineage(), m.created(),
                 model.loadedAt().toString(), model.source(), lastCheck);
+    }
+
+    /** The version serving now, if any: what an answer that is not a prediction reports. */
+    public Optional<String> servedVersion() {
+        LoadedModel model = current.get();
+        return model == null ? Optional.empty() : Optional.of(model.manifest().version());
+    }
+
+    /** The metrics this function writes. */
+    public ServingMetrics metrics() {
+        return metrics;
     }
 
     /** True while a model is loaded and can serve. */
@@ -171,6 +190,7 @@ public class ModelService {
                 pointer = registry.get().current();
                 if (pointer.isEmpty()) {
                     lastCheck = ReloadCheck.failed(null, new IOException(registry.get().uri() + " has no current.json"));
+                    metrics.reloadCheck(ServingMetrics.FAILED, "NoCurrentVersion");
                     return;
                 }
             } else {
@@ -179,6 +199,7 @@ public class ModelService {
                 pointer = registry.get().currentIfChanged(pointerEtag);
                 if (pointer.isEmpty()) {
                     lastCheck = refused != null ? refused : ReloadCheck.unchanged(serving.manifest().version());
+                    metrics.reloadCheck(lastCheck.result(), null);
                     return;
                 }
             }
@@ -193,6 +214,7 @@ public class ModelService {
             } else {
                 lastCheck = ReloadCheck.unchanged(version);
             }
+            metrics.reloadCheck(lastCheck.result(), null);
             pointerEtag = pointer.get().etag();
         } catch (InvalidArtifactException | OutOfMemoryError | LinkageError e) {
             // The version itself is broken, or cannot load in this function (a tensor larger than
@@ -202,6 +224,7 @@ public class ModelService {
             // check is still answered by the model already loaded.
             refused = ReloadCheck.failed(version, e);
             lastCheck = refused;
+            metrics.reloadCheck(ServingMetrics.FAILED, e.getClass().getSimpleName());
             pointer.ifPresent(p -> pointerEtag = p.etag());
             logFailure(e);
             LoadedModel serving = current.get();
@@ -210,6 +233,7 @@ public class ModelService {
             // Most likely S3 is unreachable or slow; the next check tries again. With no model
             // loaded, the next check reads current.json whole (pointerEtag names nothing refused).
             lastCheck = ReloadCheck.failed(version, e);
+            metrics.reloadCheck(ServingMetrics.FAILED, e.getClass().getSimpleName());
             if (current.get() == null) {
                 pointerEtag = null;
             }
@@ -262,6 +286,12 @@ public class ModelService {
             throw e;
         }
         long warm = System.nanoTime();
+        boolean first = !everLoaded;
+        everLoaded = true;
+        metrics.loaded(classifier.manifest().version(), new ServingMetrics.LoadTimes(millis(downloadNanos),
+                        millis(engineReady - start), millis(loaded - engineReady), millis(warm - loaded)),
+                current.get() != null,
+                first ? ManagementFactory.getRuntimeMXBean().getUptime() : Double.NaN);
         LOG.infof("loaded %s %s from %s in %d ms: download %d ms, waited for libtorch %d ms, verify and load %d ms,"
                 + " warm-up %d ms%s", classifier.manifest().name(), classifier.manifest().version(), source,
                 millis(warm - start + downloadNanos), millis(downloadNanos), millis(engineReady - start),

@@ -119,6 +119,21 @@ class PredictApiIT {
     }
 
     @Test
+    void everyAnswerNamesTheServedVersionInAHeaderErrorsIncluded() {
+        String version = RegistryTestResource.firstVersion();
+        given().contentType(ContentType.JSON).body("{\"text\": \"fine\"}").when().post("/predict")
+                .then().statusCode(200).header(RequestTelemetry.VERSION_HEADER, version)
+                .header("Server-Timing", org.hamcrest.Matchers.startsWith("model;dur="));
+        given().contentType(ContentType.JSON).body("{\"text\": 42}").when().post("/predict")
+                .then().statusCode(400).header(RequestTelemetry.VERSION_HEADER, version);
+        given().body("{\"texts\": [" + String.join(",", java.util.Collections.nCopies(65, "\"ok\"")) + "]}")
+                .when().post("/predict").then().statusCode(413).header(RequestTelemetry.VERSION_HEADER, version);
+        given().when().get("/nope").then().statusCode(404).header(RequestTelemetry.VERSION_HEADER, version);
+        given().when().get("/predict").then().statusCode(405).header(RequestTelemetry.VERSION_HEADER, version);
+        given().when().get("/model").then().statusCode(200).header(RequestTelemetry.VERSION_HEADER, version);
+    }
+
+    @Test
     void modelInfoShowsTheManifestSummaryAndTheLastCheck() {
         given().when().get("/model")
                 .then().statusCode(200)

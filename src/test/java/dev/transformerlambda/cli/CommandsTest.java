@@ -15,7 +15,7 @@ import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
 import dev.transformerlambda.report.HeadlessBrowser;
 import dev.transformerlambda.report.ReportChecks;
-import dev.transformerlambda.training.EmfSpecification;
+import dev.transformerlambda.metrics.EmfSpecification;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

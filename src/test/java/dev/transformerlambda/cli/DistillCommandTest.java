@@ -12,7 +12,7 @@ import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
 import dev.transformerlambda.report.ReportChecks;
-import dev.transformerlambda.training.EmfSpecification;
+import dev.transformerlambda.metrics.EmfSpecification;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -34,8 +34,11 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
 
     private static final String PREFIX = "/2018-06-01/runtime/";
 
-    /** An answered invocation: the handler's response, and Lambda's billed duration (event out to answer in). */
-    public record Invocation(String response, long durationNanos) {}
+    /**
+     * An answered invocation: its request id (what the function's log lines carry), the handler's
+     * response, and Lambda's billed duration (event out to answer in).
+     */
+    public record Invocation(String requestId, String response, long durationNanos) {}
 
     private static final class Pending {
         final String id;
@@ -95,7 +98,7 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
 
     /** Hands {@code event} to the function and waits for its answer. */
     public Invocation invoke(String event, Duration timeout) throws Exception {
-        Pending pending = new Pending(Long.toString(ids.incrementAndGet()), event);
+        Pending pending = new Pending("request-" + ids.incrementAndGet(), event);
         events.add(pending);
         return pending.answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -126,7 +129,7 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
             reply(exchange, 200, next.event);
         } else if (path.startsWith("invocation/") && path.endsWith("/response")) {
             long answered = System.nanoTime();
-            complete(path, pending -> pending.answer.complete(new Invocation(body, answered - pending.handedOut)));
+            complete(path, pending -> pending.answer.complete(new Invocation(pending.id, body, answered - pending.handedOut)));
             reply(exchange, 202, "{}");
         } else if (path.startsWith("invocation/") && path.endsWith("/error")) {
             complete(path, pending -> pending.answer.completeExceptionally(

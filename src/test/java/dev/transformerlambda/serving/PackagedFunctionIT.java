@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.transformerlambda.api.RequestTelemetry;
 import dev.transformerlambda.aws.LocalS3Server;
+import dev.transformerlambda.metrics.EmfSpecification;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.registry.ModelRegistry;
 import dev.transformerlambda.registry.RegistryUri;
@@ -68,7 +70,9 @@ class PackagedFunctionIT {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "CLASSIFIER_MODEL_URI", uri.toString(),
                 "CLASSIFIER_S3_ENDPOINT_OVERRIDE", s3.endpoint().toString(),
-                "CLASSIFIER_S3_PATH_STYLE", "true"));
+                "CLASSIFIER_S3_PATH_STYLE", "true",
+                // The per-request line is DEBUG, off in Lambda by default; on here to check its fields.
+                "QUARKUS_LOG_CATEGORY__DEV_TRANSFORMERLAMBDA_API__LEVEL", "DEBUG"));
         if (asLambdaUser) {
             Path tmp = lambdaTmp(work);
             settings.putAll(Map.of("TMPDIR", tmp.toString(), "CLASSIFIER_CACHE_DIR", tmp.resolve("models").toString()));
@@ -108,6 +112,41 @@ class PackagedFunctionIT {
         for (JsonNode prediction : body.get("predictions")) {
             assertTrue(prediction.get("label").asText().matches("negative|positive"), prediction.toString());
         }
+    }
+
+    @Test
+    void logsJsonLinesWithTheRequestIdAndVersionAndWritesEmbeddedMetrics() throws Exception {
+        String version = ModelArtifact.verify(DEFAULT_MODEL).version();
+        LambdaRuntimeEmulator.Invocation good = function.call(Files.readString(Path.of("events/predict-one.json")));
+        LambdaRuntimeEmulator.Invocation bad = function.call(Files.readString(Path.of("events/bad-request.json")));
+        assertEquals(version, JSON.readTree(good.response()).at("/headers/" + RequestTelemetry.VERSION_HEADER).asText());
+        assertEquals(version, JSON.readTree(bad.response()).at("/headers/" + RequestTelemetry.VERSION_HEADER).asText());
+
+        List<JsonNode> logLines = new ArrayList<>();
+        List<JsonNode> metricLines = new ArrayList<>();
+        for (String line : function.log().lines().filter(l -> l.startsWith("{")).toList()) {
+            if (line.contains("\"_aws\"")) {
+                metricLines.add(EmfSpecification.validate(line));
+            } else {
+                logLines.add(JSON.readTree(line)); // throws if a log line is not JSON
+            }
+        }
+        assertTrue(logLines.stream().anyMatch(l -> l.path("message").asText().startsWith("loaded sst2 " + version)),
+                "the init phase logs as JSON too: " + logLines);
+        for (LambdaRuntimeEmulator.Invocation invocation : List.of(good, bad)) {
+            JsonNode answered = logLines.stream()
+                    .filter(l -> invocation.requestId().equals(l.at("/mdc/requestId").asText()))
+                    .findFirst().orElseThrow(() -> new AssertionError("no line of " + invocation.requestId() + ": " + logLines));
+            assertEquals(version, answered.at("/mdc/modelVersion").asText(), answered.toString());
+            assertEquals("DEBUG", answered.path("level").asText(), answered.toString());
+        }
+        assertTrue(metricLines.stream().anyMatch(m -> m.path(ServingMetrics.REQUESTS).asDouble() == 1
+                        && m.path(ServingMetrics.TEXTS).asDouble() == 1 && m.has(ServingMetrics.MODEL_LATENCY)
+                        && version.equals(m.path(ServingMetrics.MODEL_VERSION).asText())), metricLines.toString());
+        assertTrue(metricLines.stream().anyMatch(m -> "invalid_request".equals(m.path(ServingMetrics.ERROR_CODE).asText())
+                        && m.path(ServingMetrics.ERRORS).asDouble() == 1), metricLines.toString());
+        assertTrue(metricLines.stream().anyMatch(m -> m.has(ServingMetrics.INIT_TO_READY)
+                        && m.has(ServingMetrics.LOAD_DOWNLOAD)), "the cold start's parts: " + metricLines);
     }
 
     @Test

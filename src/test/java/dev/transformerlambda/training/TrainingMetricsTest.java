@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.transformerlambda.metrics.EmfSpecification;
 import dev.transformerlambda.model.ArtifactManifest.Epoch;
 import dev.transformerlambda.model.ArtifactManifest.LearningRate;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.transformerlambda.training;
+package dev.transformerlambda.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
