@@ -13,6 +13,7 @@ shapes. Prints one JSON object per measurement.
 """
 import argparse
 import json
+import os
 import statistics
 import time
 
@@ -37,6 +38,27 @@ class EncoderClassifier(nn.Module):
         hidden = self.norm(self.encoder(hidden, src_key_padding_mask=mask == 0))
         weights = mask.unsqueeze(2).to(hidden.dtype)
         return self.head((hidden * weights).sum(1) / weights.sum(1))
+
+
+def blas_in_use():
+    """The BLAS library this process resolved, after a matrix product has loaded it.
+
+    Debian's python3-torch links libblas.so.3, whichever implementation the alternatives system
+    points it at: netlib's reference BLAS (several times slower) unless OpenBLAS is installed.
+    """
+    torch.ones(64, 64) @ torch.ones(64, 64)
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line}
+    libraries = sorted({os.path.realpath(path) for path in paths})
+    if any("openblas" in path for path in libraries):
+        kind = "openblas"
+    elif any("mkl" in path for path in libraries):
+        kind = "mkl"
+    elif any("/blas/" in path or path.endswith("libblas.so.3.11.0") for path in libraries):
+        kind = "reference"
+    else:
+        kind = "unknown"
+    return kind, libraries
 
 
 def batch_of(size, length, vocabulary):
@@ -78,16 +100,32 @@ def main():
     parser.add_argument("--batch-length", type=int, default=22)
     parser.add_argument("--batch-texts", type=int, default=4096, help="texts per throughput measurement")
     parser.add_argument("--train-batch", type=int, default=32)
+    parser.add_argument("--check-blas", action="store_true",
+                        help="only say which BLAS the peer would use; fail on the reference BLAS")
     parser.add_argument("--train-lengths", default="22," * 199 + "22",
                         help="padded token length of each training batch, in order (one epoch)")
     args = parser.parse_args()
+
+    blas, libraries = blas_in_use()
+    if blas == "reference":
+        # Its figures would flatter every comparison against it: refuse before measuring anything.
+        raise SystemExit("the PyTorch peer would run on the reference BLAS (" + ", ".join(libraries) + "), several"
+                         " times slower than an optimized one; install OpenBLAS: apt-get install libopenblas0-pthread")
+    tuning = {name: os.environ[name] for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
+                                                  "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
+              if name in os.environ}
+    peer = {"peer": f"PyTorch {torch.__version__} eager, {args.threads} threads", "blas": blas,
+            "blas_libraries": libraries, "blas_environment": tuning}
+    if args.check_blas:
+        print(json.dumps(peer))
+        return
 
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     torch.manual_seed(0)
     model = EncoderClassifier(args.vocabulary, args.width, args.layers, args.heads, args.ffn,
                               args.max_length, args.classes, args.dropout)
-    print(json.dumps({"peer": f"PyTorch {torch.__version__} eager, {args.threads} threads"}), flush=True)
+    print(json.dumps(peer), flush=True)
 
     model.eval()
     for length in map(int, args.latency.split(",")):

@@ -45,7 +45,11 @@ final class PyTorchPeer {
         for (String line : output.strip().split("\n")) {
             JsonNode figures = JSON.readTree(line);
             if (figures.has("peer")) {
-                description = figures.get("peer").asText();
+                // Which BLAS it ran on is part of what the figures mean: the reference BLAS is
+                // refused by the script itself, so this names OpenBLAS (or MKL) and its settings.
+                description = figures.get("peer").asText() + ", BLAS " + figures.get("blas").asText() + " ("
+                        + String.join(", ", JSON.convertValue(figures.get("blas_libraries"), String[].class)) + ")"
+                        + (figures.get("blas_environment").isEmpty() ? "" : ", " + figures.get("blas_environment"));
             } else if (figures.has("latency_tokens")) {
                 latency.add(new Timings(requests, figures.get("median_ms").asDouble(), figures.get("p99_ms").asDouble(),
                         Double.NaN));
