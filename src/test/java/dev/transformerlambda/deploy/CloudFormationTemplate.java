@@ -57,15 +57,16 @@ record CloudFormationTemplate(Path file, Map<String, Object> root) {
 
     /** Calls {@code visitor} on every map anywhere in the template. */
     void visitMaps(Consumer<Map<?, ?>> visitor) {
-        visit(root, visitor);
+        visitMaps(root, visitor);
     }
 
-    private static void visit(Object node, Consumer<Map<?, ?>> visitor) {
+    /** Calls {@code visitor} on {@code node}, if a map, and every map below it. */
+    static void visitMaps(Object node, Consumer<Map<?, ?>> visitor) {
         if (node instanceof Map<?, ?> map) {
             visitor.accept(map);
-            map.values().forEach(value -> visit(value, visitor));
+            map.values().forEach(value -> visitMaps(value, visitor));
         } else if (node instanceof List<?> list) {
-            list.forEach(value -> visit(value, visitor));
+            list.forEach(value -> visitMaps(value, visitor));
         }
     }
 

@@ -5,12 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.transformerlambda.api.ApiError;
+import dev.transformerlambda.api.ErrorMappers;
 import dev.transformerlambda.cli.Main;
 import dev.transformerlambda.cli.SubmitCommand;
+import dev.transformerlambda.serving.ModelUnavailableException;
 import dev.transformerlambda.serving.ServingConfig;
+import dev.transformerlambda.serving.ServingMetrics;
 import io.smallrye.config.WithName;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +31,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +46,11 @@ class TemplatesTest {
     private static final Set<String> PSEUDO_PARAMETERS = Set.of("AWS::AccountId", "AWS::NoValue", "AWS::Partition",
             "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix", "AWS::NotificationARNs");
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!]+)}");
+    /** Lambda's metrics the template may name, by function (Init duration is no metric). */
+    private static final String LAMBDA_FUNCTION_NAME = "FunctionName";
+    private static final Set<Metric> LAMBDA_METRICS = Stream.of("Errors", "Throttles", "Duration", "Invocations",
+            "ConcurrentExecutions").map(name -> new Metric("AWS/Lambda", name, Set.of(LAMBDA_FUNCTION_NAME)))
+            .collect(Collectors.toSet());
 
     static Stream<Path> templates() throws IOException {
         try (Stream<Path> infra = Files.list(Path.of("infra"))) {
@@ -270,6 +285,154 @@ class TemplatesTest {
                     definition + ": scripts/follow-job reads the group from the job (transformer-lambda status)");
         }
         assertEquals("AWS::Logs::LogGroup", template.type("TrainingLogGroup"));
+    }
+
+    /**
+     * Every metric the alarms and the dashboard name is one the function writes, by the dimensions
+     * it writes it with, found by having {@link ServingMetrics} write each kind of line; Lambda's
+     * own metrics by FunctionName. Renaming a metric, a dimension or the namespace on either side
+     * alone fails here.
+     */
+    @Test
+    void alarmsAndTheDashboardNameOnlyMetricsTheFunctionWritesByTheDimensionsItWritesThemWith() throws Exception {
+        Set<Metric> written = metricsTheFunctionWrites();
+        Map<String, Set<String>> values = Map.of(
+                ServingMetrics.MODEL, Set.of("${ModelName}"),
+                ServingMetrics.RESULT, Set.of(ServingMetrics.FAILED),
+                ServingMetrics.ERROR_CODE, errorCodesOfTheFunctionsOwnFailures(),
+                LAMBDA_FUNCTION_NAME, Set.of("${ClassifierFunction}"));
+        List<MetricReference> references = MetricReference.in(CloudFormationTemplate.read(SAM));
+        assertFalse(references.isEmpty());
+        List<String> wrong = new ArrayList<>();
+        for (MetricReference reference : references) {
+            Metric metric = new Metric(reference.namespace(), reference.name(), reference.dimensions().keySet());
+            if (reference.name() == null) {
+                wrong.add(reference.where() + ": a SEARCH without MetricName=\"...\"");
+            } else if (reference.namespace().equals(ServingMetrics.NAMESPACE) ? !written.contains(metric)
+                    : !LAMBDA_METRICS.contains(metric)) {
+                wrong.add(reference.where() + ": " + metric + " is not written");
+            }
+            reference.dimensions().forEach((name, value) -> {
+                Set<String> known = values.get(name);
+                if (value != null && (known == null || !known.contains(value))) {
+                    wrong.add(reference.where() + ": " + name + "=" + value + (known == null
+                            ? ": no value of " + name + " is known here; SEARCH over it instead" : " is none of " + known));
+                }
+            });
+        }
+        assertTrue(wrong.isEmpty(), String.join("\n", wrong) + "\nServingMetrics writes "
+                + new TreeSet<>(written.stream().map(Metric::toString).toList()));
+    }
+
+    /** The dashboard shows every metric the function writes, so a new one is not left out. */
+    @Test
+    void theDashboardShowsEveryMetricTheFunctionWrites() throws Exception {
+        CloudFormationTemplate template = CloudFormationTemplate.read(SAM);
+        Set<String> shown = new TreeSet<>();
+        MetricReference.in(template).stream().filter(r -> r.widget() != null).forEach(r -> shown.add(r.name()));
+        Set<String> written = new TreeSet<>();
+        metricsTheFunctionWrites().forEach(metric -> written.add(metric.name()));
+        written.removeAll(shown);
+        assertEquals(Set.of(), written, "written by the function, not on the dashboard");
+        assertTrue(shown.containsAll(List.of("Duration", "Errors", "Throttles", "ConcurrentExecutions")), shown.toString());
+        assertTrue(template.section("Outputs").containsKey("DashboardUrl"));
+    }
+
+    @Test
+    void alarmsWatchLambdaErrorsThrottlesP99DurationAndFailedReloadsAndNotifyOnlyAGivenTopic() throws Exception {
+        CloudFormationTemplate template = CloudFormationTemplate.read(SAM);
+        List<MetricReference> alarmed = MetricReference.in(template).stream().filter(r -> r.widget() == null).toList();
+        Map<String, Object> errors = alarmOn(template, alarmed, "AWS/Lambda", "Errors", Map.of());
+        assertEquals("Sum", errors.get("Statistic"));
+        assertEquals(0, errors.get("Threshold"));
+        alarmOn(template, alarmed, "AWS/Lambda", "Throttles", Map.of());
+        Map<String, Object> duration = alarmOn(template, alarmed, "AWS/Lambda", "Duration", Map.of());
+        assertEquals("p99", duration.get("ExtendedStatistic"));
+        assertEquals(Map.of("Ref", "LatencyAlarmThresholdMs"), duration.get("Threshold"));
+        Map<String, Object> reloads = alarmOn(template, alarmed, ServingMetrics.NAMESPACE, ServingMetrics.RELOAD_CHECKS,
+                Map.of(ServingMetrics.RESULT, ServingMetrics.FAILED));
+        assertEquals("notBreaching", reloads.get("TreatMissingData"), "no requests, no checks: no failure either");
+        assertTrue((Integer) reloads.get("DatapointsToAlarm") > 1, "one failed check is tried again: " + reloads);
+
+        Map<?, ?> topic = (Map<?, ?>) template.section("Parameters").get("AlarmTopicArn");
+        assertEquals("", topic.get("Default"));
+        assertEquals(Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(Map.of("Ref", "AlarmTopicArn"), "")))),
+                template.section("Conditions").get("HasAlarmTopic"));
+        Object notify = Map.of("Fn::If", List.of("HasAlarmTopic", List.of(Map.of("Ref", "AlarmTopicArn")),
+                Map.of("Ref", "AWS::NoValue")));
+        for (String alarm : template.resourcesOfType("AWS::CloudWatch::Alarm")) {
+            assertEquals(notify, template.properties(alarm).get("AlarmActions"), alarm);
+            assertEquals(notify, template.properties(alarm).get("OKActions"), alarm);
+        }
+    }
+
+    /** SAM gives the role it generates X-Ray's write policy for Tracing: Active; a role of our own would not get it. */
+    @Test
+    void theFunctionTracesWithXRayThroughTheRoleSamGenerates() throws IOException {
+        CloudFormationTemplate template = CloudFormationTemplate.read(SAM);
+        Map<?, ?> globals = (Map<?, ?>) template.section("Globals").get("Function");
+        assertEquals("Active", globals.get("Tracing"));
+        Map<String, Object> function = template.properties("ClassifierFunction");
+        assertFalse(function.containsKey("Role"), "SAM adds AWSXrayWriteOnlyAccess only to the role it generates");
+        assertFalse(function.containsKey("Tracing"), "Globals' Tracing: Active stands");
+    }
+
+    /** A metric as CloudWatch keys it: namespace, name, and the set of its dimensions' names. */
+    private record Metric(String namespace, String name, Set<String> dimensions) {
+        Metric {
+            dimensions = new TreeSet<>(dimensions);
+        }
+
+        @Override
+        public String toString() {
+            return namespace + " " + name + " " + dimensions;
+        }
+    }
+
+    /** What ServingMetrics writes, each kind of line once: every metric of a line by each of its dimension sets. */
+    private static Set<Metric> metricsTheFunctionWrites() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ServingMetrics metrics = new ServingMetrics("sst2", new PrintStream(out, true, StandardCharsets.UTF_8));
+        metrics.request("v1", 2, 4.0, 5.0, null);
+        metrics.request("v1", 0, Double.NaN, 1.0, "invalid_request");
+        metrics.request(null, 0, Double.NaN, 1.0, "model_unavailable");
+        metrics.reloadCheck("unchanged", null);
+        metrics.reloadCheck(ServingMetrics.FAILED, "SdkClientException");
+        metrics.loaded("v1", new ServingMetrics.LoadTimes(1, 2, 3, 4), true, 5);
+        Set<Metric> written = new HashSet<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+            for (JsonNode directive : json.readTree(line).path("_aws").path("CloudWatchMetrics")) {
+                for (JsonNode dimensionSet : directive.path("Dimensions")) {
+                    Set<String> dimensions = new HashSet<>();
+                    dimensionSet.forEach(name -> dimensions.add(name.asText()));
+                    for (JsonNode metric : directive.path("Metrics")) {
+                        written.add(new Metric(directive.path("Namespace").asText(), metric.path("Name").asText(), dimensions));
+                    }
+                }
+            }
+        }
+        return written;
+    }
+
+    /** The codes the API answers its own failures with (a 5xx), as ErrorMappers writes them. */
+    private static Set<String> errorCodesOfTheFunctionsOwnFailures() {
+        ErrorMappers mappers = new ErrorMappers();
+        // No stack trace: the mapper logs what it is given.
+        Throwable failure = new RuntimeException("TemplatesTest's stand-in failure", null, false, false) {};
+        return Set.of(((ApiError) mappers.unexpected(failure).getEntity()).error(),
+                ((ApiError) mappers.unavailable(new ModelUnavailableException("none")).getEntity()).error());
+    }
+
+    /** The properties of the one alarm on {@code name}, with {@code values} among its dimensions. */
+    private static Map<String, Object> alarmOn(CloudFormationTemplate template, List<MetricReference> alarmed,
+            String namespace, String name, Map<String, String> values) {
+        List<String> alarms = alarmed.stream()
+                .filter(r -> r.namespace().equals(namespace) && name.equals(r.name())
+                        && r.dimensions().entrySet().containsAll(values.entrySet()))
+                .map(MetricReference::resource).distinct().toList();
+        assertEquals(1, alarms.size(), "one alarm on " + namespace + " " + name + " " + values + ": " + alarms);
+        return template.properties(alarms.get(0));
     }
 
     /** A name the template builds from the stack name, for a training stack called transformer-lambda. */
