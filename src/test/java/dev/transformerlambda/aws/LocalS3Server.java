@@ -2,8 +2,6 @@ package dev.transformerlambda.aws;
 
 import dev.transformerlambda.model.ModelArtifact;
 import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +43,7 @@ public final class LocalS3Server implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing; Maven's process-resources phase copies it there");
         }
         LocalS3Server server = new LocalS3Server(
-                jar, Files.createTempDirectory("local-s3-"), freePort(), String.join(",", buckets));
+                jar, Files.createTempDirectory("local-s3-"), LocalServerProcess.freePort(), String.join(",", buckets));
         server.startProcess();
         return server;
     }
@@ -105,35 +103,11 @@ public final class LocalS3Server implements AutoCloseable {
     }
 
     private void awaitReady() throws IOException {
-        long deadline = System.nanoTime() + STARTUP.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("S3Mock exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpURLConnection connection = (HttpURLConnection) endpoint().toURL().openConnection();
-                connection.setConnectTimeout(500);
-                connection.setReadTimeout(2000);
-                if (connection.getResponseCode() < 500) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for S3Mock", e);
-            }
-        }
-        stop();
-        throw new IOException("S3Mock did not answer within " + STARTUP + "; see " + log);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        try {
+            LocalServerProcess.awaitAnswer(process, "S3Mock", endpoint(), status -> status < 500, STARTUP);
+        } catch (IOException e) {
+            stop();
+            throw new IOException(e.getMessage() + "; see " + log, e);
         }
     }
 }

@@ -3,9 +3,6 @@ package dev.transformerlambda.aws;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +35,7 @@ public final class MotoServer implements AutoCloseable {
     }
 
     public static MotoServer start() throws IOException {
-        int port = freePort();
+        int port = LocalServerProcess.freePort();
         Path log = Files.createTempFile("moto-server-", ".log");
         Process process;
         try {
@@ -80,36 +77,13 @@ public final class MotoServer implements AutoCloseable {
     }
 
     private void awaitReady() throws IOException {
-        long deadline = System.nanoTime() + STARTUP.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("moto_server exited with " + process.exitValue() + ": " + Files.readString(log));
-            }
-            try {
-                HttpURLConnection connection = (HttpURLConnection) endpoint().resolve("/moto-api/").toURL().openConnection();
-                connection.setConnectTimeout(500);
-                connection.setReadTimeout(5000);
-                if (connection.getResponseCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for moto_server", e);
-            }
-        }
-        String output = Files.readString(log);
-        close();
-        throw new IOException("moto_server did not answer within " + STARTUP + ": " + output);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        try {
+            LocalServerProcess.awaitAnswer(process, "moto_server", endpoint().resolve("/moto-api/"), status -> status == 200,
+                    STARTUP);
+        } catch (IOException e) {
+            String output = Files.readString(log);
+            close();
+            throw new IOException(e.getMessage() + ": " + output, e);
         }
     }
 }

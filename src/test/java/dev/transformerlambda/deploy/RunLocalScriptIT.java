@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.transformerlambda.aws.LocalServerProcess;
 import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,8 +37,8 @@ class RunLocalScriptIT {
 
     @Test
     void servesTheDefaultModelFromAnEmptyLocalRegistryWithoutAskingAnything(@TempDir Path work) throws Exception {
-        int functionPort = freePort();
-        int s3Port = freePort();
+        int functionPort = LocalServerProcess.freePort();
+        int s3Port = LocalServerProcess.freePort();
         Path output = work.resolve("run-local.log");
         ProcessBuilder builder = new ProcessBuilder("scripts/run-local")
                 .redirectErrorStream(true)
@@ -69,7 +68,7 @@ class RunLocalScriptIT {
         String log = Files.readString(output);
         assertFalse(log.toLowerCase().contains("analytics"), log);
         assertTrue(log.contains("publishing the default model"), log);
-        assertTrue(portIsFree(functionPort) && portIsFree(s3Port), "something it started still listens:\n" + log);
+        assertTrue(LocalServerProcess.isFree(functionPort) && LocalServerProcess.isFree(s3Port), "something it started still listens:\n" + log);
     }
 
     private JsonNode awaitPrediction(int port, Process script, Path output) throws Exception {
@@ -116,20 +115,6 @@ class RunLocalScriptIT {
             child.onExit().completeOnTimeout(child, 30, TimeUnit.SECONDS).join();
             assertFalse(child.isAlive(), "scripts/run-local left " + child.info().command().orElse("a process")
                     + " running");
-        }
-    }
-
-    private static boolean portIsFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 0, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException taken) {
-            return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }
