@@ -199,7 +199,9 @@ public class ModelService {
                 pointer = registry.get().currentIfChanged(pointerEtag);
                 if (pointer.isEmpty()) {
                     lastCheck = refused != null ? refused : ReloadCheck.unchanged(serving.manifest().version());
-                    metrics.reloadCheck(lastCheck.result(), null);
+                    // A refused version still named by current.json counts as failing until it
+                    // moves: the alarm on failed checks keeps saying the promoted model is not served.
+                    metrics.reloadCheck(lastCheck.result(), refused != null ? "RefusedVersion" : null);
                     return;
                 }
             }
