@@ -319,18 +319,21 @@ public final class ModelRegistry {
      * @throws InvalidArtifactException if the files do not match their manifest
      */
     public Path download(String version, Path cacheRoot) throws IOException {
-        return download(version, cacheRoot, Contents.ALL);
+        return download(version, cacheRoot, Contents.ALL).dir();
     }
 
+    /** A downloaded version: its directory, and the manifest its files were verified against. */
+    public record Downloaded(Path dir, ArtifactManifest manifest) {}
+
     /** As {@link #download(String, Path)}, fetching only {@code contents}. */
-    public Path download(String version, Path cacheRoot, Contents contents) throws IOException {
+    public Downloaded download(String version, Path cacheRoot, Contents contents) throws IOException {
         Path target = cacheRoot.resolve(uri.name()).resolve(version);
         String name = uri + "/" + version;
         if (Files.isDirectory(target)) {
             try {
-                ModelArtifact.verify(target, name);
+                ArtifactManifest manifest = ModelArtifact.verify(target, name);
                 LOG.debugf("%s/%s is cached in %s", uri, version, target);
-                return target;
+                return new Downloaded(target, manifest);
             } catch (InvalidArtifactException e) {
                 LOG.warnf("cached copy of %s is damaged, downloading again: %s", version, e.getMessage());
                 ModelArtifact.delete(target);
@@ -355,9 +358,9 @@ public final class ModelRegistry {
                 Files.createDirectories(local.getParent());
                 getToFile(prefix + file.path(), local, deadline);
             }
-            ModelArtifact.verify(staging, name);
+            ArtifactManifest verified = ModelArtifact.verify(staging, name);
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            return target;
+            return new Downloaded(target, verified);
         } finally {
             ModelArtifact.delete(staging);
         }

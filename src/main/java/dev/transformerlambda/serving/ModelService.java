@@ -209,8 +209,10 @@ public class ModelService {
             refused = null;
             if (serving == null || !serving.manifest().version().equals(version)) {
                 long start = System.nanoTime();
-                Path artifact = registry.get().download(version, config.cacheDir(), ModelRegistry.Contents.MODEL_ONLY);
-                swapIn(load(artifact, registry.get().uri() + "/" + version, System.nanoTime() - start));
+                ModelRegistry.Downloaded artifact =
+                        registry.get().download(version, config.cacheDir(), ModelRegistry.Contents.MODEL_ONLY);
+                swapIn(load(artifact.dir(), artifact.manifest(), registry.get().uri() + "/" + version,
+                        System.nanoTime() - start));
                 lastCheck = ReloadCheck.loaded(version);
                 pruneCache(version);
             } else {
@@ -263,7 +265,8 @@ public class ModelService {
 
     private void loadLocal(Path dir) {
         try {
-            swapIn(load(dir, dir.toAbsolutePath().toString(), 0));
+            String source = dir.toAbsolutePath().toString();
+            swapIn(load(dir, ModelArtifact.verify(dir, source), source, 0));
             lastCheck = ReloadCheck.notWatched();
         } catch (Exception e) {
             lastCheck = ReloadCheck.failed(null, e);
@@ -271,14 +274,17 @@ public class ModelService {
         }
     }
 
-    /** Loads and warms up the artifact in {@code artifact}; logs how long each part took. */
-    private LoadedModel load(Path artifact, String source, long downloadNanos)
+    /**
+     * Loads and warms up the artifact in {@code artifact}, verified against {@code manifest} by the
+     * caller; logs how long each part took.
+     */
+    private LoadedModel load(Path artifact, ArtifactManifest manifest, String source, long downloadNanos)
             throws IOException, TranslateException {
         long start = System.nanoTime();
         EnginePreload.await();
         useThreads(Engine.getEngine("PyTorch"));
         long engineReady = System.nanoTime();
-        TextClassifier classifier = ModelArtifact.load(artifact, source);
+        TextClassifier classifier = ModelArtifact.loadVerified(artifact, manifest, source);
         long loaded = System.nanoTime();
         LoadedModel model = new LoadedModel(classifier, source);
         try {
@@ -294,7 +300,7 @@ public class ModelService {
                         millis(engineReady - start), millis(loaded - engineReady), millis(warm - loaded)),
                 current.get() != null,
                 first ? ManagementFactory.getRuntimeMXBean().getUptime() : Double.NaN);
-        LOG.infof("loaded %s %s from %s in %d ms: download %d ms, waited for libtorch %d ms, verify and load %d ms,"
+        LOG.infof("loaded %s %s from %s in %d ms: download %d ms, waited for libtorch %d ms, load %d ms,"
                 + " warm-up %d ms%s", classifier.manifest().name(), classifier.manifest().version(), source,
                 millis(warm - start + downloadNanos), millis(downloadNanos), millis(engineReady - start),
                 millis(loaded - engineReady), millis(warm - loaded),

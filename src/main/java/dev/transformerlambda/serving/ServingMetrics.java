@@ -38,7 +38,7 @@ public final class ServingMetrics {
     /** The parts of loading a version, the cold start's included; a line per load. */
     public static final String LOAD_DOWNLOAD = "ModelDownloadTime";
     public static final String LOAD_ENGINE_WAIT = "EngineWaitTime";
-    public static final String LOAD_VERIFY = "ModelVerifyAndLoadTime";
+    public static final String LOAD = "ModelLoadTime";
     public static final String LOAD_WARM_UP = "ModelWarmUpTime";
     /** From the JVM's start to the first model ready to serve: the init phase of a cold start. */
     public static final String INIT_TO_READY = "InitToReadyTime";
@@ -93,7 +93,7 @@ public final class ServingMetrics {
                 .dimension(MODEL, model)
                 .metric(LOAD_DOWNLOAD, times.downloadMillis(), Unit.MILLISECONDS)
                 .metric(LOAD_ENGINE_WAIT, times.engineWaitMillis(), Unit.MILLISECONDS)
-                .metric(LOAD_VERIFY, times.verifyAndLoadMillis(), Unit.MILLISECONDS)
+                .metric(LOAD, times.loadMillis(), Unit.MILLISECONDS)
                 .metric(LOAD_WARM_UP, times.warmUpMillis(), Unit.MILLISECONDS)
                 .metric(SWAPS, swapped ? 1 : 0, Unit.COUNT)
                 .metric(INIT_TO_READY, initToReadyMillis, Unit.MILLISECONDS)
@@ -102,7 +102,7 @@ public final class ServingMetrics {
     }
 
     /** The parts of loading one version, in milliseconds. */
-    public record LoadTimes(double downloadMillis, double engineWaitMillis, double verifyAndLoadMillis,
+    public record LoadTimes(double downloadMillis, double engineWaitMillis, double loadMillis,
             double warmUpMillis) {}
 
     private void write(EmbeddedMetrics line) {

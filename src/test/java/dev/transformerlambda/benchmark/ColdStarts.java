@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 final class ColdStarts {
 
     private static final Pattern LOAD_LINE = Pattern.compile("download (\\d+) ms, waited for libtorch (\\d+) ms,"
-            + " verify and load (\\d+) ms, warm-up (\\d+) ms(?: \\(libtorch loaded in (\\d+) ms)?");
+            + " load (\\d+) ms, warm-up (\\d+) ms(?: \\(libtorch loaded in (\\d+) ms)?");
 
     /** One cold start, in milliseconds. */
     record Run(double init, double firstAnswer, double download, double libtorchWait, double load, double warmUp,

@@ -32,7 +32,7 @@ final class Table {
         row("· libtorch load, beside Quarkus' start", ms(m.libtorch()) + " (overlapped)");
         row("· waited for libtorch", ms(m.libtorchWait()));
         row("· model download from S3, with verification", ms(m.download()));
-        row("· verification again, weights, tokenizer", ms(m.load()));
+        row("· weights and tokenizer load (verified once, at download)", ms(m.load()));
         row("· warm-up prediction", ms(m.warmUp()));
         row("· first invocation", ms(m.firstAnswer() - m.init()));
     }

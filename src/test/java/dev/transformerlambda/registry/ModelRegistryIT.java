@@ -92,7 +92,7 @@ class ModelRegistryIT {
         assertTrue(Files.isRegularFile(models.get(0).resolve(ModelArtifact.REPORT)), "trained models carry a report");
         String v1 = registry.publish(models.get(0));
 
-        Path served = registry.download(v1, cache.resolve("serving"), ModelRegistry.Contents.MODEL_ONLY);
+        Path served = registry.download(v1, cache.resolve("serving"), ModelRegistry.Contents.MODEL_ONLY).dir();
         Path everything = registry.download(v1, cache.resolve("cli"));
 
         assertFalse(Files.exists(served.resolve(ModelArtifact.REPORT)));
