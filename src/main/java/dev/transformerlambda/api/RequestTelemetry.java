@@ -13,9 +13,9 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * What every answer tells the people running the function, errors included: the
- * {@value #VERSION_HEADER} header, the Lambda request id and served version on every log line
- * written while answering (through the MDC, which Quarkus' JSON log format includes), and one
- * metrics line per request (see {@link dev.transformerlambda.serving.ServingMetrics}).
+ * {@value #VERSION_HEADER} header, the Lambda request id and the served model and version on every
+ * log line written while answering (through the MDC, which Quarkus' JSON log format includes), and
+ * one metrics line per request (see {@link dev.transformerlambda.serving.ServingMetrics}).
  */
 public class RequestTelemetry {
 
@@ -25,6 +25,7 @@ public class RequestTelemetry {
     static final String SERVER_TIMING = "Server-Timing";
     static final String MODEL_TIMING = "model";
     static final String REQUEST_ID = "requestId";
+    static final String MODEL = "model";
     static final String MODEL_VERSION = "modelVersion";
     private static final String STARTED = RequestTelemetry.class.getName() + ".started";
 
@@ -44,6 +45,7 @@ public class RequestTelemetry {
         if (lambda != null) {
             MDC.put(REQUEST_ID, lambda.getAwsRequestId());
         }
+        MDC.put(MODEL, models.modelName());
         models.servedVersion().ifPresent(version -> MDC.put(MODEL_VERSION, version));
     }
 
@@ -68,6 +70,7 @@ public class RequestTelemetry {
         LOG.debugf("%s %s answered %d in %.2f ms", request.getMethod(), request.getUriInfo().getPath(),
                 response.getStatus(), handlerMillis);
         MDC.remove(REQUEST_ID);
+        MDC.remove(MODEL);
         MDC.remove(MODEL_VERSION);
     }
 

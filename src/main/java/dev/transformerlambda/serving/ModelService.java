@@ -45,6 +45,8 @@ public class ModelService {
 
     private final ServingConfig config;
     private final Optional<ModelRegistry> registry;
+    /** The model's name in the registry (the last part of its URI): what metrics and logs call it. */
+    private final String modelName;
     private final ServingMetrics metrics;
     private final AtomicReference<LoadedModel> current = new AtomicReference<>();
     private final ReentrantLock checking = new ReentrantLock();
@@ -64,8 +66,9 @@ public class ModelService {
                         new ModelRegistry.ReadTimeouts(s3Config.checkAttemptTimeout(), s3Config.checkTimeout(),
                                 s3Config.downloadTimeout())))
                 : Optional.empty();
-        String model = registry.map(r -> r.uri().name()).orElseGet(() -> Path.of(config.modelUri()).getFileName().toString());
-        this.metrics = new ServingMetrics(model, System.out);
+        this.modelName = registry.map(r -> r.uri().name())
+                .orElseGet(() -> Path.of(config.modelUri()).getFileName().toString());
+        this.metrics = new ServingMetrics(modelName, System.out);
     }
 
     /** The prediction, the model that made it, and how long it took (tokenization and scoring included). */
@@ -116,6 +119,11 @@ public class ModelService {
     public Optional<String> servedVersion() {
         LoadedModel model = current.get();
         return model == null ? Optional.empty() : Optional.of(model.manifest().version());
+    }
+
+    /** The model's name in the registry, whatever version serves. */
+    public String modelName() {
+        return modelName;
     }
 
     /** The metrics this function writes. */

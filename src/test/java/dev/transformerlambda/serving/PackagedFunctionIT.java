@@ -137,6 +137,7 @@ class PackagedFunctionIT {
             JsonNode answered = logLines.stream()
                     .filter(l -> invocation.requestId().equals(l.at("/mdc/requestId").asText()))
                     .findFirst().orElseThrow(() -> new AssertionError("no line of " + invocation.requestId() + ": " + logLines));
+            assertEquals("sst2", answered.at("/mdc/model").asText(), answered.toString());
             assertEquals(version, answered.at("/mdc/modelVersion").asText(), answered.toString());
             assertEquals("DEBUG", answered.path("level").asText(), answered.toString());
         }
