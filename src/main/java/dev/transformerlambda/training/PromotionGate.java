@@ -49,7 +49,7 @@ public final class PromotionGate {
         // Training already scored the candidate on its evaluation data; score again only on other data.
         double accuracy = evaluation.sha256().equals(manifest.training().evaluationDataSha256())
                 ? manifest.metrics().accuracy()
-                : accuracy(candidate, evaluation);
+                : accuracy(candidate, manifest, evaluation);
         Optional<PointerRead> current = registry.current();
         if (current.isEmpty()) {
             return new Decision(new Promotion("first-version", "nothing is served yet", evaluation.source(), accuracy,
@@ -58,14 +58,15 @@ public final class PromotionGate {
         String currentVersion = current.get().pointer().version();
         Path cache = Files.createTempDirectory("promotion-gate-");
         try {
-            Path served = registry.download(currentVersion, cache);
-            ArtifactManifest servedManifest = ModelArtifact.verify(served);
+            // Verified as it is downloaded: neither read nor load hashes it again.
+            ModelRegistry.Downloaded served = registry.download(currentVersion, cache, ModelRegistry.Contents.MODEL_ONLY);
+            ArtifactManifest servedManifest = served.manifest();
             if (!servedManifest.labels().equals(manifest.labels())) {
                 return new Decision(new Promotion("not-promoted", "the labels differ: " + manifest.labels()
                         + " against " + servedManifest.labels() + " served; promote by hand if that is intended",
                         evaluation.source(), accuracy, currentVersion, null, margin), current);
             }
-            double currentAccuracy = accuracy(served, evaluation);
+            double currentAccuracy = accuracy(served.dir(), servedManifest, evaluation);
             boolean better = accuracy >= currentAccuracy - margin;
             String reason = String.format("accuracy %.4f against %.4f of %s on the same data (margin %.4f)",
                     accuracy, currentAccuracy, currentVersion, margin);
@@ -76,8 +77,10 @@ public final class PromotionGate {
         }
     }
 
-    private static double accuracy(Path artifact, LabelledDataset evaluation) throws IOException, TranslateException {
-        try (TextClassifier classifier = ModelArtifact.load(artifact);
+    /** Accuracy on {@code evaluation} of the artifact in {@code dir}, verified against {@code manifest}. */
+    private static double accuracy(Path dir, ArtifactManifest manifest, LabelledDataset evaluation)
+            throws IOException, TranslateException {
+        try (TextClassifier classifier = ModelArtifact.loadVerified(dir, manifest, dir.toString());
                 Predictor<List<String>, List<Prediction>> predictor = classifier.newPredictor()) {
             return Evaluator.evaluate(predictor, classifier.manifest().labels(), evaluation, BATCH)
                     .metrics().accuracy();
