@@ -27,4 +27,8 @@ public class ApiException extends RuntimeException {
     static ApiException tooLarge(String message) {
         return new ApiException(413, "too_large", message);
     }
+
+    static ApiException notFound(String path) {
+        return new ApiException(404, "not_found", "no such resource: " + path);
+    }
 }

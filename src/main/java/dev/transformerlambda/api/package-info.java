@@ -1,2 +1,5 @@
-/** The HTTP API: {@code POST /predict}, {@code GET /model}, readiness, and JSON errors. */
+/**
+ * The HTTP API, answered from API Gateway HTTP API events: {@code POST /predict}, {@code GET /model},
+ * readiness, the OpenAPI document, and JSON errors.
+ */
 package dev.transformerlambda.api;

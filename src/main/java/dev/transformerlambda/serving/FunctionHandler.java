@@ -9,9 +9,11 @@ import java.io.OutputStream;
 /**
  * The function's Lambda entry point, {@code dev.transformerlambda.serving.FunctionHandler::handleRequest}:
  * Quarkus' stream handler, with libtorch loading beside Quarkus' boot (see {@link EnginePreload}).
+ * Quarkus boots, reads the event and hands it to the application's one handler, {@link
+ * dev.transformerlambda.api.HttpApiHandler}.
  *
  * <p>It implements no Lambda handler interface on purpose: Quarkus takes any implementation it
- * finds for the application's handler, and the HTTP extension already provides that one.
+ * finds for the application's handler, and that must be the API's.
  */
 public class FunctionHandler {
 

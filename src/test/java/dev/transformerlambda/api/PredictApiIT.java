@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @QuarkusTest
 @WithTestResource(RegistryTestResource.class)
+@WithTestResource(HttpApiEmulator.class)
 class PredictApiIT {
 
     private static final List<String> TEXTS = List.of(
@@ -115,7 +116,33 @@ class PredictApiIT {
     void unknownPathsAndMethodsAnswerJsonErrors() {
         given().when().get("/nope").then().statusCode(404).contentType(ContentType.JSON).body("error", equalTo("not_found"));
         given().when().get("/predict").then().statusCode(405).contentType(ContentType.JSON)
+                .header("Allow", "POST")
                 .body("error", equalTo("method_not_allowed"));
+        given().contentType(ContentType.JSON).body("{}").when().post("/model").then().statusCode(405).header("Allow", "GET");
+    }
+
+    @Test
+    void aTrailingSlashNamesTheSameResource() {
+        given().contentType(ContentType.JSON).body("{\"text\": \"fine\"}").when().post("/predict/")
+                .then().statusCode(200).body("predictions", hasSize(1));
+    }
+
+    @Test
+    void aBodyApiGatewaySentInBase64IsDecoded() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode event = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json.readTree(Files.readString(Path.of("events/predict-one.json")));
+        String body = event.get("body").asText();
+        event.put("body", java.util.Base64.getEncoder().encodeToString(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        event.put("isBase64Encoded", true);
+        JsonNode answer = invoke(json, json.writeValueAsString(event));
+        assertEquals(200, answer.get("statusCode").asInt());
+        assertEquals("positive", json.readTree(answer.get("body").asText()).at("/predictions/0/label").asText());
+
+        event.put("body", "not base64 at all!");
+        JsonNode refused = invoke(json, json.writeValueAsString(event));
+        assertEquals(400, refused.get("statusCode").asInt());
+        assertEquals("invalid_request", json.readTree(refused.get("body").asText()).get("error").asText());
     }
 
     @Test
@@ -149,31 +176,38 @@ class PredictApiIT {
 
     @Test
     void isReadyWithAModelAndServesItsOpenApiDocument() {
-        given().when().get("/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/openapi").then().statusCode(200).body(containsString("/predict"));
+        given().when().get("/health/ready").then().statusCode(200).contentType(ContentType.JSON)
+                .body("status", equalTo("UP")).body("checks[0].name", equalTo("model"));
+        given().when().get("/openapi").then().statusCode(200).contentType("application/yaml")
+                .body(containsString("/predict"));
     }
 
     @Test
     void theSampleEventsAnswerThroughTheLambdaRuntimeApiPath() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        JsonNode one = invoke(json, "events/predict-one.json");
+        JsonNode one = invokeEventFile(json, "events/predict-one.json");
         assertEquals(200, one.get("statusCode").asInt());
         assertEquals("positive", json.readTree(one.get("body").asText()).at("/predictions/0/label").asText());
 
-        JsonNode many = invoke(json, "events/predict-many.json");
+        JsonNode many = invokeEventFile(json, "events/predict-many.json");
         assertEquals(3, json.readTree(many.get("body").asText()).get("predictions").size());
 
-        JsonNode bad = invoke(json, "events/bad-request.json");
+        JsonNode bad = invokeEventFile(json, "events/bad-request.json");
         assertEquals(400, bad.get("statusCode").asInt());
         assertEquals("invalid_request", json.readTree(bad.get("body").asText()).get("error").asText());
 
-        JsonNode model = invoke(json, "events/model-info.json");
+        JsonNode model = invokeEventFile(json, "events/model-info.json");
         assertEquals(200, model.get("statusCode").asInt());
         assertFalse(json.readTree(model.get("body").asText()).get("version").asText().isEmpty());
     }
 
-    private static JsonNode invoke(ObjectMapper json, String eventFile) throws Exception {
-        String response = given().contentType(ContentType.JSON).body(Files.readString(Path.of(eventFile)))
+    private static JsonNode invokeEventFile(ObjectMapper json, String eventFile) throws Exception {
+        return invoke(json, Files.readString(Path.of(eventFile)));
+    }
+
+    /** Posts a raw HTTP API event; the answer is the handler's own response object. */
+    private static JsonNode invoke(ObjectMapper json, String event) throws Exception {
+        String response = given().contentType(ContentType.JSON).body(event)
                 .when().post("/_lambda_")
                 .then().statusCode(200).extract().asString();
         return json.readTree(response);

@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.transformerlambda.api.ApiError;
-import dev.transformerlambda.api.ErrorMappers;
+import dev.transformerlambda.api.ApiErrors;
 import dev.transformerlambda.cli.Main;
 import dev.transformerlambda.cli.SubmitCommand;
-import dev.transformerlambda.serving.ModelUnavailableException;
 import dev.transformerlambda.serving.ServingConfig;
 import dev.transformerlambda.serving.ServingMetrics;
 import io.smallrye.config.WithName;
@@ -415,13 +413,9 @@ class TemplatesTest {
         return written;
     }
 
-    /** The codes the API answers its own failures with (a 5xx), as ErrorMappers writes them. */
+    /** The codes the API answers its own failures with (a 5xx), as ApiErrors writes them. */
     private static Set<String> errorCodesOfTheFunctionsOwnFailures() {
-        ErrorMappers mappers = new ErrorMappers();
-        // No stack trace: the mapper logs what it is given.
-        Throwable failure = new RuntimeException("TemplatesTest's stand-in failure", null, false, false) {};
-        return Set.of(((ApiError) mappers.unexpected(failure).getEntity()).error(),
-                ((ApiError) mappers.unavailable(new ModelUnavailableException("none")).getEntity()).error());
+        return Set.of(ApiErrors.INTERNAL, ApiErrors.MODEL_UNAVAILABLE);
     }
 
     /** The properties of the one alarm on {@code name}, with {@code values} among its dimensions. */

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.transformerlambda.api.HttpApiEmulator;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(RefusedAtStartRegistryTestResource.class)
+@WithTestResource(HttpApiEmulator.class)
 class ColdRefusalIT {
 
     @ConfigProperty(name = "classifier.cache-dir")

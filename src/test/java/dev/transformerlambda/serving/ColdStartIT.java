@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.transformerlambda.api.HttpApiEmulator;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 /** A cold start while S3 is unreachable: not ready, 503 with a reason, then serving once S3 is back. */
 @QuarkusTest
 @WithTestResource(UnreachableRegistryTestResource.class)
+@WithTestResource(HttpApiEmulator.class)
 class ColdStartIT {
 
     @Test

@@ -15,6 +15,7 @@ import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
 import dev.transformerlambda.registry.ModelRegistry;
 import dev.transformerlambda.training.TinyModels;
+import dev.transformerlambda.api.HttpApiEmulator;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -54,6 +55,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
  */
 @QuarkusTest
 @WithTestResource(RegistryTestResource.class)
+@WithTestResource(HttpApiEmulator.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LiveSwapIT {
 

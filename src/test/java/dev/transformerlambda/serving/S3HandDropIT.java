@@ -13,6 +13,7 @@ import dev.transformerlambda.model.TextClassifier;
 import dev.transformerlambda.registry.CurrentPointer;
 import dev.transformerlambda.registry.RegistryUri;
 import dev.transformerlambda.training.TinyModels;
+import dev.transformerlambda.api.HttpApiEmulator;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -36,6 +37,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
  */
 @QuarkusTest
 @WithTestResource(RegistryTestResource.class)
+@WithTestResource(HttpApiEmulator.class)
 class S3HandDropIT {
 
     private static final List<String> TEXTS = List.of("a wonderful , charming film", "a dull and tedious movie");
