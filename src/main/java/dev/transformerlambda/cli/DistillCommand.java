@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -86,6 +87,15 @@ public final class DistillCommand implements Callable<Integer> {
     /** Where the student's token embeddings start. */
     enum EmbeddingStart { TEACHER, RANDOM }
 
+    @Option(names = "--student-vocabulary", description = "The student's word pieces: LEARNED from the training"
+            + " texts, or the TEACHER's most frequent ones (a BERT-family teacher; with --student-embeddings TEACHER"
+            + " every piece, seen in training or not, starts from the teacher's row), --vocabulary-size of them"
+            + " (default: ${DEFAULT-VALUE}).")
+    VocabularySource studentVocabulary = VocabularySource.LEARNED;
+
+    /** Where the student's word pieces come from. */
+    enum VocabularySource { LEARNED, TEACHER }
+
     @Override
     public Integer call() throws Exception {
         return run.run(spec, student, this::softTargets);
@@ -113,10 +123,20 @@ public final class DistillCommand implements Callable<Integer> {
                         manifest.version(), manifest.architecture(), trainTexts.size(), augmented.size(),
                         augmenter.describe());
                 TeacherEmbeddings embeddings = null;
+                if (studentVocabulary == VocabularySource.TEACHER && studentEmbeddings != EmbeddingStart.TEACHER) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--student-vocabulary TEACHER needs --student-embeddings TEACHER");
+                }
                 if (studentEmbeddings == EmbeddingStart.TEACHER) {
                     embeddings = TeacherEmbeddings.of(model, teacherDir.resolve(manifest.tokenizer())).orElse(null);
                     if (embeddings == null) {
+                        if (studentVocabulary == VocabularySource.TEACHER) {
+                            throw new CommandLine.ParameterException(spec.commandLine(), "the teacher is not"
+                                    + " BERT-family: its vocabulary cannot be the student's (--student-vocabulary)");
+                        }
                         log.printf("the teacher is not BERT-family: the student's embeddings start random%n");
+                    } else if (studentVocabulary == VocabularySource.TEACHER) {
+                        embeddings = embeddings.withVocabulary(student.options(run.valFraction).vocabularySize());
                     }
                 }
                 String key = TeacherLogits.key(teacherSha256, texts);

@@ -4,10 +4,13 @@ import ai.djl.nn.Parameter;
 import dev.transformerlambda.model.BertClassifier;
 import dev.transformerlambda.model.TextClassifier;
 import dev.transformerlambda.model.TokenizerVocabulary;
+import dev.transformerlambda.model.WordPieceTrainer;
 import dev.transformerlambda.training.StudentEmbeddings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +22,12 @@ import java.util.Random;
  * pieces the teacher's vocabulary splits it into, and the rows are projected onto their top
  * principal directions to the student's width. Both vocabularies are BERT-style WordPiece
  * ({@code ##} marks a continuation), so most pieces match exactly.
+ *
+ * <p>The student may also take its vocabulary from the teacher ({@link #withVocabulary}): the
+ * teacher's most frequent pieces (a BERT vocabulary lists words in frequency order after its
+ * characters), every single character among them so that any word still splits into known pieces.
+ * Words the training texts never show then keep the teacher's row instead of being cut into pieces
+ * the student learned from a few thousand sentences.
  */
 public final class TeacherEmbeddings implements StudentEmbeddings {
 
@@ -28,12 +37,15 @@ public final class TeacherEmbeddings implements StudentEmbeddings {
     private final float[] table;
     private final int width;
     private final String teacher;
+    private final List<String> studentVocabulary;
 
-    private TeacherEmbeddings(Map<String, Integer> vocabulary, float[] table, int width, String teacher) {
+    TeacherEmbeddings(Map<String, Integer> vocabulary, float[] table, int width, String teacher,
+            List<String> studentVocabulary) {
         this.vocabulary = vocabulary;
         this.table = table;
         this.width = width;
         this.teacher = teacher;
+        this.studentVocabulary = studentVocabulary;
     }
 
     /** The word embeddings of {@code model}, if it is a BERT-family model; empty otherwise. */
@@ -43,12 +55,54 @@ public final class TeacherEmbeddings implements StudentEmbeddings {
         }
         Parameter words = bert.encoder().huggingFaceParameters().get("embeddings.word_embeddings.weight");
         return Optional.of(new TeacherEmbeddings(TokenizerVocabulary.read(tokenizerJson), words.getArray().toFloatArray(),
-                (int) words.getArray().getShape().get(1), model.manifest().name() + " " + model.manifest().version()));
+                (int) words.getArray().getShape().get(1), model.manifest().name() + " " + model.manifest().version(),
+                null));
+    }
+
+    /**
+     * These embeddings with the teacher's vocabulary as the student's: this trainer's special tokens,
+     * then every single-character piece, then the teacher's other pieces in its id order, {@code
+     * size} in all.
+     */
+    public TeacherEmbeddings withVocabulary(int size) {
+        List<String> byId = new ArrayList<>(vocabulary.keySet());
+        byId.sort(Comparator.comparingInt(vocabulary::get));
+        LinkedHashSet<String> pieces = new LinkedHashSet<>(WordPieceTrainer.SPECIAL_TOKENS);
+        for (String piece : byId) {
+            if (piece.codePointCount(0, piece.length()) == 1
+                    || piece.startsWith("##") && piece.codePointCount(2, piece.length()) == 1) {
+                pieces.add(piece);
+            }
+        }
+        if (pieces.size() > size) {
+            throw new IllegalArgumentException("a vocabulary of " + size + " pieces cannot hold the teacher's "
+                    + pieces.size() + " single characters and the special tokens");
+        }
+        for (String piece : byId) {
+            if (pieces.size() == size) {
+                break;
+            }
+            if (!isReserved(piece)) {
+                pieces.add(piece);
+            }
+        }
+        return new TeacherEmbeddings(vocabulary, table, width, teacher, List.copyOf(pieces));
+    }
+
+    /** BERT's own special and placeholder tokens ({@code [MASK]}, {@code [unused12]}). */
+    private static boolean isReserved(String piece) {
+        return piece.startsWith("[") && piece.endsWith("]");
+    }
+
+    @Override
+    public Optional<List<String>> vocabulary() {
+        return Optional.ofNullable(studentVocabulary);
     }
 
     @Override
     public String describe() {
-        return "the word embeddings of " + teacher + " (" + width + " wide), projected on their principal directions";
+        return "the word embeddings of " + teacher + " (" + width + " wide), projected on their principal directions"
+                + (studentVocabulary == null ? "" : ", and its vocabulary (" + studentVocabulary.size() + " pieces)");
     }
 
     @Override

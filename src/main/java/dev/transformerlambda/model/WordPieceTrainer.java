@@ -34,7 +34,8 @@ public final class WordPieceTrainer {
     public static final String UNK = "[UNK]";
     public static final String CLS = "[CLS]";
     public static final String SEP = "[SEP]";
-    private static final List<String> SPECIAL_TOKENS = List.of(PAD, UNK, CLS, SEP);
+    /** First in every vocabulary this trainer writes, in this order. */
+    public static final List<String> SPECIAL_TOKENS = List.of(PAD, UNK, CLS, SEP);
     private static final String CONTINUATION = "##";
 
     private final int vocabularySize;

@@ -93,6 +93,26 @@ class DistillCommandTest {
         }
     }
 
+    @Test
+    void theTeachersVocabularyIsRefusedWithATeacherThatHasNoneToGive() throws Exception {
+        Path train = smallTrainingSet(4);
+        for (List<String> options : List.of(
+                List.of("--student-vocabulary", "TEACHER"),
+                List.of("--student-vocabulary", "TEACHER", "--student-embeddings", "RANDOM"))) {
+            List<String> args = new ArrayList<>(List.of("distill", "--data", train.toString(), "--teacher",
+                    TEACHER.toString(), "--teacher-cache", dir.resolve("cache").toString(), "--output",
+                    dir.resolve("refused").toString()));
+            args.addAll(options);
+            StringWriter out = new StringWriter();
+            CommandLine commandLine = Main.commandLine();
+            commandLine.setOut(new PrintWriter(out, true));
+            commandLine.setErr(new PrintWriter(out, true));
+            assertEquals(2, commandLine.execute(args.toArray(String[]::new)), out.toString());
+            assertTrue(out.toString().contains("--student-"), out.toString());
+            assertTrue(Files.notExists(dir.resolve("refused")), "nothing written");
+        }
+    }
+
     /** The first {@code perLabel} sentences of each label of the training fixture, as a TSV file. */
     private Path smallTrainingSet(int perLabel) throws Exception {
         List<String> lines = new ArrayList<>(List.of("label\ttext"));
