@@ -1,5 +1,6 @@
 package dev.transformerlambda.api;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -21,5 +22,11 @@ record ApiAnswer(int status, Object body, String contentType, Map<String, String
 
     static ApiAnswer error(int status, String code, String message) {
         return json(status, new ApiError(code, message));
+    }
+
+    ApiAnswer withHeader(String name, String value) {
+        Map<String, String> more = new HashMap<>(headers);
+        more.put(name, value);
+        return new ApiAnswer(status, body, contentType, Map.copyOf(more), modelMillis);
     }
 }

@@ -76,13 +76,18 @@ public class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
     }
 
     private ApiAnswer route(String method, String path, APIGatewayV2HTTPEvent event) throws TranslateException {
+        if (method.isEmpty()) {
+            // Invoked directly (aws lambda invoke, a test event) with something else.
+            throw ApiException.badRequest("invalid_request", "the function takes API Gateway HTTP API events"
+                    + " (payload format 2.0, see events/); this one has no requestContext.http.method");
+        }
         String allowed = ROUTES.get(path);
         if (allowed == null) {
             throw ApiException.notFound(path);
         }
         if (!allowed.equals(method)) {
-            ApiAnswer refused = ApiAnswer.error(405, "method_not_allowed", path + " answers " + allowed + ", not " + method);
-            return new ApiAnswer(405, refused.body(), refused.contentType(), Map.of("Allow", allowed), Double.NaN);
+            return ApiAnswer.error(405, "method_not_allowed", path + " answers " + allowed + ", not " + method)
+                    .withHeader("Allow", allowed);
         }
         return switch (path) {
             case "/predict" -> predict(body(event));
@@ -128,13 +133,16 @@ public class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
     }
 
     private static String method(APIGatewayV2HTTPEvent event) {
-        APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
+        APIGatewayV2HTTPEvent.RequestContext context = event == null ? null : event.getRequestContext();
         String method = context == null || context.getHttp() == null ? null : context.getHttp().getMethod();
         return method == null ? "" : method.toUpperCase(Locale.ROOT);
     }
 
     /** The request's path; one trailing slash does not make it another resource. */
     private static String path(APIGatewayV2HTTPEvent event) {
+        if (event == null) {
+            return "/";
+        }
         String path = event.getRawPath();
         if (path == null && event.getRequestContext() != null && event.getRequestContext().getHttp() != null) {
             path = event.getRequestContext().getHttp().getPath();

@@ -128,7 +128,7 @@ class PredictApiIT {
     }
 
     @Test
-    void aBodyApiGatewaySentInBase64IsDecoded() throws Exception {
+    void aBodyApiGatewaySentInBase64IsDecodedAndAnEventFromElsewhereIsRefused() throws Exception {
         ObjectMapper json = new ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode event = (com.fasterxml.jackson.databind.node.ObjectNode)
                 json.readTree(Files.readString(Path.of("events/predict-one.json")));
@@ -138,6 +138,10 @@ class PredictApiIT {
         JsonNode answer = invoke(json, json.writeValueAsString(event));
         assertEquals(200, answer.get("statusCode").asInt());
         assertEquals("positive", json.readTree(answer.get("body").asText()).at("/predictions/0/label").asText());
+
+        JsonNode notAnApiEvent = invoke(json, "{\"text\": \"a direct invocation, not through API Gateway\"}");
+        assertEquals(400, notAnApiEvent.get("statusCode").asInt());
+        assertEquals("invalid_request", json.readTree(notAnApiEvent.get("body").asText()).get("error").asText());
 
         event.put("body", "not base64 at all!");
         JsonNode refused = invoke(json, json.writeValueAsString(event));
