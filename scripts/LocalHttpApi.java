@@ -6,7 +6,7 @@ import io.quarkus.amazon.lambda.runtime.MockHttpEventServer;
  * API Gateway v2 event, hands it to whatever polls the Lambda runtime API under
  * http://127.0.0.1:PORT/_lambda_, and answers with the function's response.
  *
- *   java -cp "target/local-http-api/*:target/lib/*" scripts/LocalHttpApi.java PORT
+ *   java -cp "target/local-http-api/*:target/cli-lib/*" scripts/LocalHttpApi.java PORT
  */
 public class LocalHttpApi {
 

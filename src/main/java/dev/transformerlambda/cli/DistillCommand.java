@@ -1,6 +1,7 @@
 package dev.transformerlambda.cli;
 
 import ai.djl.inference.Predictor;
+import dev.transformerlambda.data.DataSource;
 import dev.transformerlambda.data.LabelledDataset;
 import dev.transformerlambda.data.LabelledText;
 import dev.transformerlambda.data.ValidationSplit;
@@ -20,7 +21,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -64,6 +69,12 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--ngram-rate", description = "Chance a text is cut to one of its 1- to 5-grams"
             + " (default: ${DEFAULT-VALUE}).")
     double ngramRate = 0.25;
+
+    @Option(names = "--unlabelled-data", paramLabel = "PATH|s3://BUCKET/KEY", description = "Texts without labels"
+            + " for the teacher to label too (with their augmented texts): .tsv or .csv with a 'text' column, or"
+            + " .jsonl with a 'text' field; any label is ignored. Texts also in the training, validation or"
+            + " evaluation data are dropped.")
+    String unlabelledData;
 
     @Option(names = "--label-weight", description = "The true label's share of the loss where one is known;"
             + " the teacher's logits take the rest (default: ${DEFAULT-VALUE}).")
@@ -122,6 +133,13 @@ public final class DistillCommand implements Callable<Integer> {
                 log.printf("teacher %s %s (%s): %d training texts and %d augmented ones (%s)%n", manifest.name(),
                         manifest.version(), manifest.architecture(), trainTexts.size(), augmented.size(),
                         augmenter.describe());
+                // The given texts and theirs are scored apart, so the training texts' logits stay cached
+                // under the same key whether or not unlabelled data comes with them.
+                List<String> given = unlabelledData == null ? List.of()
+                        : unlabelled(new DataSource(s3).readTexts(unlabelledData), split, evaluation, log);
+                List<String> givenAndAugmented = new ArrayList<>(given);
+                givenAndAugmented.addAll(new Augmenter(perText, maskRate, replaceRate, ngramRate, seed + 1)
+                        .augment(given));
                 TeacherEmbeddings embeddings = null;
                 if (studentVocabulary == VocabularySource.TEACHER && studentEmbeddings != EmbeddingStart.TEACHER) {
                     throw new CommandLine.ParameterException(spec.commandLine(),
@@ -141,6 +159,13 @@ public final class DistillCommand implements Callable<Integer> {
                 }
                 String key = TeacherLogits.key(teacherSha256, texts);
                 float[][] logits = TeacherLogits.score(model, key, texts, cache, log);
+                List<String> unlabelled = new ArrayList<>(augmented);
+                if (!given.isEmpty()) {
+                    String givenKey = TeacherLogits.key(teacherSha256, givenAndAugmented);
+                    logits = concat(logits, TeacherLogits.score(model, givenKey, givenAndAugmented, cache, log));
+                    key = key + "+" + givenKey;
+                    unlabelled.addAll(givenAndAugmented);
+                }
                 ClassificationMetrics teacherEvaluation = null;
                 if (evaluation != null) {
                     try (Predictor<List<String>, List<Prediction>> predictor = model.newPredictor()) {
@@ -150,13 +175,45 @@ public final class DistillCommand implements Callable<Integer> {
                     log.printf("teacher on %s: accuracy %.4f, macro-F1 %.4f%n", evaluation.source(),
                             teacherEvaluation.accuracy(), teacherEvaluation.macroF1());
                 }
-                return new SoftTargets(augmented, reorder(logits, columns), labelWeight,
+                return new SoftTargets(unlabelled, given.size(), reorder(logits, columns), labelWeight,
                         new Source(manifest.name(), manifest.version(), teacherSha256), augmenter.describe(), key,
                         teacherEvaluation, embeddings);
             }
         } finally {
             ModelArtifact.delete(work);
         }
+    }
+
+    /**
+     * The given unlabelled texts, once each, without those the training, validation or evaluation data
+     * hold: the teacher's logits for a validation text would leak it into the student.
+     */
+    private static List<String> unlabelled(List<String> texts, ValidationSplit split, LabelledDataset evaluation,
+            PrintWriter log) {
+        Set<String> known = new HashSet<>();
+        for (LabelledDataset data : Arrays.asList(split.train(), split.validation(), evaluation)) {
+            if (data != null) {
+                data.examples().forEach(example -> known.add(example.text()));
+            }
+        }
+        Set<String> kept = new LinkedHashSet<>();
+        int dropped = 0;
+        for (String text : texts) {
+            if (known.contains(text)) {
+                dropped++;
+            } else {
+                kept.add(text);
+            }
+        }
+        log.printf("unlabelled texts: %d kept, %d dropped as training, validation or evaluation texts, %d repeats"
+                + " dropped%n", kept.size(), dropped, texts.size() - dropped - kept.size());
+        return List.copyOf(kept);
+    }
+
+    private static float[][] concat(float[][] first, float[][] second) {
+        float[][] all = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
     }
 
     /** For each of the student's labels, the teacher's logit column that holds it. */

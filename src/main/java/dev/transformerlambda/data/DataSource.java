@@ -3,7 +3,9 @@ package dev.transformerlambda.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -21,8 +23,23 @@ public final class DataSource {
 
     /** Reads and checks the data at {@code location}; the format comes from its extension. */
     public LabelledDataset read(String location) throws IOException {
+        return open(location, DatasetReader::read);
+    }
+
+    /** Reads only the texts at {@code location}; a label column may be missing (see {@link DatasetReader#readTexts}). */
+    public List<String> readTexts(String location) throws IOException {
+        return open(location, DatasetReader::readTexts);
+    }
+
+    private interface Reader<T> {
+        T read(String source, InputStream in) throws IOException;
+    }
+
+    private <T> T open(String location, Reader<T> reader) throws IOException {
         if (!location.startsWith("s3://")) {
-            return DatasetReader.read(Path.of(location));
+            try (InputStream in = Files.newInputStream(Path.of(location))) {
+                return reader.read(location, in);
+            }
         }
         URI uri = URI.create(location);
         String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
@@ -30,7 +47,7 @@ public final class DataSource {
             throw new IllegalArgumentException(location + " is not an S3 object URI (s3://bucket/key)");
         }
         try (InputStream in = s3.get().getObject(GetObjectRequest.builder().bucket(uri.getHost()).key(key).build())) {
-            return DatasetReader.read(location, in);
+            return reader.read(location, in);
         } catch (NoSuchKeyException e) {
             throw new IOException(location + ": no such object", e);
         }

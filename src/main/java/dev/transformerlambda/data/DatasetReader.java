@@ -57,14 +57,26 @@ public final class DatasetReader {
      */
     public static LabelledDataset read(String source, InputStream in) throws IOException {
         byte[] bytes = in.readAllBytes();
+        return new LabelledDataset(source, Sha256.of(bytes), parse(source, bytes, true));
+    }
+
+    /**
+     * Reads only the texts of a data file, in the same formats, where a label column (or field) may be
+     * missing and is ignored if present: text for a teacher to label.
+     */
+    public static List<String> readTexts(String source, InputStream in) throws IOException {
+        return parse(source, in.readAllBytes(), false).stream().map(LabelledText::text).toList();
+    }
+
+    private static List<LabelledText> parse(String source, byte[] bytes, boolean labelled) throws IOException {
         String content = decodeUtf8(source, bytes);
-        Collector rows = new Collector(source);
+        Collector rows = new Collector(source, labelled);
         switch (DataFormat.of(source)) {
             case TSV -> readDelimited(content, '\t', rows);
             case CSV -> readDelimited(content, ',', rows);
             case JSONL -> readJsonLines(content, rows);
         }
-        return new LabelledDataset(source, Sha256.of(bytes), rows.finish());
+        return rows.finish();
     }
 
     private static void readDelimited(String content, char separator, Collector rows)
@@ -84,8 +96,9 @@ public final class DatasetReader {
                     Arrays.stream(it.nextValue()).map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
             int labelColumn = header.indexOf("label");
             int textColumn = header.indexOf("text");
-            if (labelColumn < 0 || textColumn < 0) {
-                rows.problem(1, "the header " + header + " must name a 'label' and a 'text' column");
+            if (textColumn < 0 || labelColumn < 0 && rows.labelled) {
+                rows.problem(1, "the header " + header + " must name " + (rows.labelled ? "a 'label' and " : "")
+                        + "a 'text' column");
                 return;
             }
             while (it.hasNextValue()) {
@@ -101,7 +114,7 @@ public final class DatasetReader {
                     rows.problem(line, "expected " + header.size() + " columns, found " + row.length);
                     continue;
                 }
-                rows.add(line, row[textColumn], row[labelColumn]);
+                rows.add(line, row[textColumn], labelColumn < 0 ? null : row[labelColumn]);
             }
         } catch (JsonProcessingException e) {
             rows.problem(e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
@@ -132,6 +145,8 @@ public final class DatasetReader {
             JsonNode label = node.get("label");
             if (text == null || !text.isTextual()) {
                 rows.problem(line, "'text' must be a string");
+            } else if (!rows.labelled) {
+                rows.add(line, text.asText(), null);
             } else if (label == null || !label.isValueNode() || label.isNull()) {
                 rows.problem(line, "'label' must be a string or a number");
             } else {
@@ -174,20 +189,23 @@ public final class DatasetReader {
     /** Accepts good rows and remembers bad ones, so one read reports them all. */
     private static final class Collector {
         private final String source;
+        private final boolean labelled;
         private final List<LabelledText> examples = new ArrayList<>();
         private final List<Problem> problems = new ArrayList<>();
 
-        Collector(String source) {
+        /** @param labelled whether every row must carry a label */
+        Collector(String source, boolean labelled) {
             this.source = source;
+            this.labelled = labelled;
         }
 
         void add(long line, String text, String label) {
-            if (label == null || label.isBlank()) {
+            if (labelled && (label == null || label.isBlank())) {
                 problem(line, "the label is empty");
             } else if (text == null || text.isBlank()) {
                 problem(line, "the text is empty");
             } else {
-                examples.add(new LabelledText(text.strip(), label.strip()));
+                examples.add(new LabelledText(text.strip(), label == null ? "" : label.strip()));
             }
         }
 

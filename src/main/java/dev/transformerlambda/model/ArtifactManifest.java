@@ -64,11 +64,12 @@ public record ArtifactManifest(
      *
      * @param augmentation how the augmented texts were made, in words
      * @param augmentedTexts how many there were, besides the training texts
+     * @param unlabelledTexts texts given without labels ({@code --unlabelled-data}) the teacher labelled too
      * @param labelWeight the true label's share of the loss where one is known
      * @param teacherMetrics the teacher's scores on the student's evaluation data, for comparison
      * @param studentEmbeddings where the student's token embeddings started; null for random
      */
-    public record Distillation(String augmentation, int augmentedTexts, float labelWeight,
+    public record Distillation(String augmentation, int augmentedTexts, int unlabelledTexts, float labelWeight,
             ClassificationMetrics teacherMetrics, String studentEmbeddings) {}
 
     /**

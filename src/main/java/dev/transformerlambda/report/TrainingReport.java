@@ -394,6 +394,8 @@ public final class TrainingReport {
         option(html, "augmentation", distillation.augmentation(), "/lineage/distillation/augmentation");
         option(html, "augmented texts, besides the training texts", String.valueOf(distillation.augmentedTexts()),
                 "/lineage/distillation/augmentedTexts");
+        option(html, "texts given without labels, labelled by the teacher",
+                String.valueOf(distillation.unlabelledTexts()), "/lineage/distillation/unlabelledTexts");
         option(html, "the true label's share of the loss", Numbers.ratio(distillation.labelWeight()),
                 "/lineage/distillation/labelWeight");
         html.open("tr").element("td", "the student's embeddings started").element("td",

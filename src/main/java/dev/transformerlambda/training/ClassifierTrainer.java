@@ -136,9 +136,10 @@ public final class ClassifierTrainer {
                 train.labelCounts(), validation.size(), split.description(),
                 evaluation == null ? "" : ", scoring " + evaluation.size() + " once at the end");
         if (softTargets != null) {
-            log.printf("distilling %s %s: the teacher's logits for those examples and %d augmented texts, label"
-                    + " weight %.2f%n", softTargets.teacher().name(), softTargets.teacher().origin(),
-                    softTargets.augmentedTexts().size(), softTargets.labelWeight());
+            log.printf("distilling %s %s: the teacher's logits for those examples, %d texts given unlabelled and %d"
+                    + " augmented texts, label weight %.2f%n", softTargets.teacher().name(),
+                    softTargets.teacher().origin(), softTargets.givenUnlabelled(),
+                    softTargets.unlabelledTexts().size() - softTargets.givenUnlabelled(), softTargets.labelWeight());
         }
 
         // Written beside the destination and moved into place at the end, so a crash never
@@ -253,7 +254,8 @@ public final class ClassifierTrainer {
         Source pretrained = start.lineage() == null ? null : start.lineage().pretrained();
         StudentEmbeddings embeddings = softTargets.studentEmbeddings();
         return new Lineage(pretrained, softTargets.teacher(), new Distillation(softTargets.augmentation(),
-                softTargets.augmentedTexts().size(), softTargets.labelWeight(), softTargets.teacherEvaluation(),
+                softTargets.unlabelledTexts().size() - softTargets.givenUnlabelled(), softTargets.givenUnlabelled(),
+                softTargets.labelWeight(), softTargets.teacherEvaluation(),
                 embeddings == null ? null : embeddings.describe()));
     }
 

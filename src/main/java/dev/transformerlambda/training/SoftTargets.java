@@ -6,12 +6,14 @@ import java.util.List;
 
 /**
  * What a teacher model says about the training texts, for distillation: its logits for every
- * training example and then for every augmented text, in that order.
+ * training example and then for every text without a label, in that order.
  *
- * @param augmentedTexts texts made from the training examples, unlabelled
- * @param logits one row per training example, then one per augmented text
+ * @param unlabelledTexts texts without labels: those made from the training texts, then those given
+ *     without labels ({@code givenUnlabelled} of them) and those made from them
+ * @param givenUnlabelled how many of {@code unlabelledTexts} were given rather than made
+ * @param logits one row per training example, then one per unlabelled text
  * @param labelWeight how much the true label counts against the teacher's logits where a label is
- *     known: the loss is {@code w * cross-entropy + (1 - w) * MSE(logits)}; augmented texts learn
+ *     known: the loss is {@code w * cross-entropy + (1 - w) * MSE(logits)}; unlabelled texts learn
  *     from the logits alone
  * @param teacher the teacher, for the student's lineage
  * @param augmentation how the augmented texts were made, in words
@@ -20,12 +22,17 @@ import java.util.List;
  * @param teacherEvaluation the teacher's scores on the student's evaluation data; null if none
  * @param studentEmbeddings where the student's token embeddings start; null for random ones
  */
-public record SoftTargets(List<String> augmentedTexts, float[][] logits, float labelWeight, Source teacher,
+public record SoftTargets(List<String> unlabelledTexts, int givenUnlabelled, float[][] logits, float labelWeight,
+        Source teacher,
         String augmentation, String cacheKey, ClassificationMetrics teacherEvaluation,
         StudentEmbeddings studentEmbeddings) {
 
     public SoftTargets {
-        augmentedTexts = List.copyOf(augmentedTexts);
+        unlabelledTexts = List.copyOf(unlabelledTexts);
+        if (givenUnlabelled < 0 || givenUnlabelled > unlabelledTexts.size()) {
+            throw new IllegalArgumentException("given unlabelled texts must be in [0, " + unlabelledTexts.size()
+                    + "], got " + givenUnlabelled);
+        }
         if (labelWeight < 0 || labelWeight > 1) {
             throw new IllegalArgumentException("the label weight must be in [0, 1], got " + labelWeight);
         }

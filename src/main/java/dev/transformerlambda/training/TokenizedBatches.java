@@ -12,11 +12,11 @@ import java.util.Random;
  * The training set, tokenized once, cut into batches of similar length each epoch. Batches are
  * padded to their longest text; grouping by length keeps that padding (and wasted compute) small,
  * and shuffling the batches keeps the order random. When distilling, every example also carries
- * its teacher's logits, and augmented texts come without a label ({@link #NO_LABEL}).
+ * its teacher's logits, and unlabelled texts (given or augmented) come without a label ({@link #NO_LABEL}).
  */
 final class TokenizedBatches {
 
-    /** The label index of an augmented text, which only the teacher's logits describe. */
+    /** The label index of an unlabelled text, which only the teacher's logits describe. */
     static final float NO_LABEL = -1f;
 
     /**
@@ -49,7 +49,7 @@ final class TokenizedBatches {
     }
 
     /**
-     * @param softTargets the teacher's logits of each example and the augmented texts after them;
+     * @param softTargets the teacher's logits of each example and the unlabelled texts after them;
      *     null to train on the labels alone
      */
     TokenizedBatches(HuggingFaceTokenizer tokenizer, List<LabelledText> examples, List<String> labelNames,
@@ -57,15 +57,15 @@ final class TokenizedBatches {
         this.padId = padId;
         this.unknownId = unknownId;
         this.tokenDropout = tokenDropout;
-        List<String> augmented = softTargets == null ? List.of() : softTargets.augmentedTexts();
-        this.labels = new float[examples.size() + augmented.size()];
+        List<String> unlabelled = softTargets == null ? List.of() : softTargets.unlabelledTexts();
+        this.labels = new float[examples.size() + unlabelled.size()];
         this.teacherLogits = softTargets == null ? null : softTargets.logits();
         if (teacherLogits != null && teacherLogits.length != labels.length) {
             throw new IllegalArgumentException("teacher logits for " + teacherLogits.length + " texts, but there are "
                     + labels.length);
         }
         List<String> texts = new ArrayList<>(examples.stream().map(LabelledText::text).toList());
-        texts.addAll(augmented);
+        texts.addAll(unlabelled);
         for (int i = 0; i < texts.size(); i++) {
             ids.add(tokenizer.encode(texts.get(i)).getIds());
             labels[i] = i < examples.size() ? labelNames.indexOf(examples.get(i).label()) : NO_LABEL;

@@ -94,6 +94,34 @@ class DistillCommandTest {
     }
 
     @Test
+    void unlabelledTextsAreLabelledByTheTeacherOnceEachAndNeverOneTheStudentIsChosenOrScoredOn() throws Exception {
+        Path train = smallTrainingSet(4);
+        String trainingText = Files.readAllLines(train).get(1).split("\t", 2)[1];
+        String evaluationText = texts("sentiment-dev.tsv").get(0);
+        Path unlabelled = Files.write(dir.resolve("unlabelled.tsv"), List.of("text", "a film nobody labelled .",
+                trainingText, "another unlabelled sentence about a movie .", evaluationText, "a film nobody labelled ."));
+        Path distilled = dir.resolve("distilled");
+
+        List<String> oneEpoch = new ArrayList<>(STUDENT);
+        oneEpoch.set(oneEpoch.indexOf("--epochs") + 1, "1");
+        List<String> args = new ArrayList<>(List.of("distill", "--data", train.toString(), "--eval-data",
+                fixture("sentiment-dev.tsv"), "--teacher", TEACHER.toString(), "--augment-per-text", "2",
+                "--teacher-cache", dir.resolve("cache").toString(), "--unlabelled-data", unlabelled.toString(),
+                "--output", distilled.toString()));
+        args.addAll(oneEpoch);
+        StringWriter out = new StringWriter();
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(out, true));
+        assertEquals(0, commandLine.execute(args.toArray(String[]::new)), out.toString());
+
+        assertTrue(out.toString().contains("unlabelled texts: 2 kept, 2 dropped as training, validation or evaluation"
+                + " texts, 1 repeats dropped"), out.toString());
+        ArtifactManifest.Distillation distillation = ModelArtifact.verify(distilled).lineage().distillation();
+        assertEquals(2, distillation.unlabelledTexts());
+    }
+
+    @Test
     void theTeachersVocabularyIsRefusedWithATeacherThatHasNoneToGive() throws Exception {
         Path train = smallTrainingSet(4);
         for (List<String> options : List.of(

@@ -79,6 +79,36 @@ class DatasetReaderTest {
     }
 
     @Test
+    void readsTextsWithoutLabelsAndIgnoresALabelWhereThereIsOne() throws IOException {
+        Path tsv = write("unlabelled.tsv", "text\nfirst text\nsecond text\n");
+        Path labelled = write("labelled.tsv", "label\ttext\npositive\tthird text\n");
+        Path jsonl = write("unlabelled.jsonl", "{\"text\": \"fourth\"}\n{\"text\": \"fifth\", \"label\": 3}\n");
+
+        assertEquals(List.of("first text", "second text"), readTexts(tsv));
+        assertEquals(List.of("third text"), readTexts(labelled));
+        assertEquals(List.of("fourth", "fifth"), readTexts(jsonl));
+    }
+
+    @Test
+    void reportsBadRowsOfUnlabelledTextsWithFileAndLine() throws IOException {
+        Path noText = write("no-text.tsv", "label\npositive\n");
+        Path blank = write("blank.jsonl", "{\"text\": \"fine\"}\n{\"text\": \"  \"}\n{\"label\": \"x\"}\n");
+
+        MalformedDataException header = assertThrows(MalformedDataException.class, () -> readTexts(noText));
+        assertTrue(header.getMessage().contains("no-text.tsv:1: the header [label] must name a 'text' column"),
+                header.getMessage());
+        MalformedDataException rows = assertThrows(MalformedDataException.class, () -> readTexts(blank));
+        assertTrue(rows.getMessage().contains("blank.jsonl:2: the text is empty"), rows.getMessage());
+        assertTrue(rows.getMessage().contains("blank.jsonl:3: 'text' must be a string"), rows.getMessage());
+    }
+
+    private static List<String> readTexts(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return DatasetReader.readTexts(file.toString(), in);
+        }
+    }
+
+    @Test
     void namesTheLineThatIsNotUtf8() {
         byte[] bytes = "label\ttext\npositive\tgood\nnegative\tbad \u00ff\n".getBytes(StandardCharsets.ISO_8859_1);
 
