@@ -17,6 +17,7 @@ import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
 import dev.transformerlambda.training.SoftTargets;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +29,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -140,23 +141,7 @@ public final class DistillCommand implements Callable<Integer> {
                 List<String> givenAndAugmented = new ArrayList<>(given);
                 givenAndAugmented.addAll(new Augmenter(perText, maskRate, replaceRate, ngramRate, seed + 1)
                         .augment(given));
-                TeacherEmbeddings embeddings = null;
-                if (studentVocabulary == VocabularySource.TEACHER && studentEmbeddings != EmbeddingStart.TEACHER) {
-                    throw new CommandLine.ParameterException(spec.commandLine(),
-                            "--student-vocabulary TEACHER needs --student-embeddings TEACHER");
-                }
-                if (studentEmbeddings == EmbeddingStart.TEACHER) {
-                    embeddings = TeacherEmbeddings.of(model, teacherDir.resolve(manifest.tokenizer())).orElse(null);
-                    if (embeddings == null) {
-                        if (studentVocabulary == VocabularySource.TEACHER) {
-                            throw new CommandLine.ParameterException(spec.commandLine(), "the teacher is not"
-                                    + " BERT-family: its vocabulary cannot be the student's (--student-vocabulary)");
-                        }
-                        log.printf("the teacher is not BERT-family: the student's embeddings start random%n");
-                    } else if (studentVocabulary == VocabularySource.TEACHER) {
-                        embeddings = embeddings.withVocabulary(student.options(run.valFraction).vocabularySize());
-                    }
-                }
+                TeacherEmbeddings embeddings = studentEmbeddings(model, teacherDir.resolve(manifest.tokenizer()), log);
                 String key = TeacherLogits.key(teacherSha256, texts);
                 float[][] logits = TeacherLogits.score(model, key, texts, cache, log);
                 List<String> unlabelled = new ArrayList<>(augmented);
@@ -182,6 +167,31 @@ public final class DistillCommand implements Callable<Integer> {
         } finally {
             ModelArtifact.delete(work);
         }
+    }
+
+    /** The teacher's word embeddings (and vocabulary) for the student, as the options ask; null for none. */
+    private TeacherEmbeddings studentEmbeddings(TextClassifier teacherModel, Path tokenizerJson, PrintWriter log)
+            throws IOException {
+        boolean teachersVocabulary = studentVocabulary == VocabularySource.TEACHER;
+        if (teachersVocabulary && studentEmbeddings != EmbeddingStart.TEACHER) {
+            throw new ParameterException(spec.commandLine(), "--student-vocabulary TEACHER needs --student-embeddings"
+                    + " TEACHER");
+        }
+        if (studentEmbeddings != EmbeddingStart.TEACHER) {
+            return null;
+        }
+        TeacherEmbeddings embeddings = TeacherEmbeddings.of(teacherModel, tokenizerJson).orElse(null);
+        if (embeddings == null) {
+            if (teachersVocabulary) {
+                throw new ParameterException(spec.commandLine(), "the teacher is not BERT-family: its vocabulary"
+                        + " cannot be the student's (--student-vocabulary)");
+            }
+            log.printf("the teacher is not BERT-family: the student's embeddings start random%n");
+            return null;
+        }
+        return teachersVocabulary
+                ? embeddings.withVocabulary(student.options(run.valFraction).vocabularySize())
+                : embeddings;
     }
 
     /**
