@@ -73,7 +73,8 @@ public class EncoderLayer extends AbstractBlock {
     }
 
     private NDArray dropout(ParameterStore ps, NDArray array, boolean training) {
-        return residualDropout.forward(ps, new NDList(array), training).head();
+        // The identity at inference: skip the native call and the copy it returns.
+        return training ? residualDropout.forward(ps, new NDList(array), true).head() : array;
     }
 
     @Override

@@ -101,7 +101,8 @@ public class TransformerClassifier extends AbstractBlock {
     }
 
     private NDArray dropout(ParameterStore ps, NDArray array, boolean training) {
-        return dropout.forward(ps, new NDList(array), training).head();
+        // The identity at inference: skip the native call and the copy it returns.
+        return training ? dropout.forward(ps, new NDList(array), true).head() : array;
     }
 
     @Override
