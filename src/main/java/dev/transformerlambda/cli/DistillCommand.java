@@ -81,6 +81,11 @@ public final class DistillCommand implements Callable<Integer> {
             + " the teacher's logits take the rest (default: ${DEFAULT-VALUE}).")
     float labelWeight = 0.5f;
 
+    @Option(names = "--temperature", description = "How the student learns the teacher's logits: 0 for the mean"
+            + " squared error of the logits (Tang et al. 2019), more for the KL divergence of the two softmax"
+            + " distributions at this temperature (default: ${DEFAULT-VALUE}).")
+    float temperature = 0f;
+
     @Option(names = "--teacher-cache", paramLabel = "DIR", description = "Where the teacher's logits are cached,"
             + " keyed by teacher and texts (default: ${DEFAULT-VALUE}).")
     Path cache = Path.of(System.getProperty("java.io.tmpdir"), "transformer-lambda", "teacher-logits");
@@ -160,7 +165,7 @@ public final class DistillCommand implements Callable<Integer> {
                     log.printf("teacher on %s: accuracy %.4f, macro-F1 %.4f%n", evaluation.source(),
                             teacherEvaluation.accuracy(), teacherEvaluation.macroF1());
                 }
-                return new SoftTargets(unlabelled, given.size(), reorder(logits, columns), labelWeight,
+                return new SoftTargets(unlabelled, given.size(), reorder(logits, columns), labelWeight, temperature,
                         new Source(manifest.name(), manifest.version(), teacherSha256), augmenter.describe(), key,
                         teacherEvaluation, embeddings);
             }

@@ -66,10 +66,12 @@ public record ArtifactManifest(
      * @param augmentedTexts how many there were, besides the training texts
      * @param unlabelledTexts texts given without labels ({@code --unlabelled-data}) the teacher labelled too
      * @param labelWeight the true label's share of the loss where one is known
+     * @param loss how the student learned the teacher's logits, in words; null in manifests written
+     *     before it was recorded (squared error)
      * @param teacherMetrics the teacher's scores on the student's evaluation data, for comparison
      * @param studentEmbeddings where the student's token embeddings started; null for random
      */
-    public record Distillation(String augmentation, int augmentedTexts, int unlabelledTexts, float labelWeight,
+    public record Distillation(String augmentation, int augmentedTexts, int unlabelledTexts, float labelWeight, String loss,
             ClassificationMetrics teacherMetrics, String studentEmbeddings) {}
 
     /**

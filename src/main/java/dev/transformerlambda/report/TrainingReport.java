@@ -398,6 +398,9 @@ public final class TrainingReport {
                 String.valueOf(distillation.unlabelledTexts()), "/lineage/distillation/unlabelledTexts");
         option(html, "the true label's share of the loss", Numbers.ratio(distillation.labelWeight()),
                 "/lineage/distillation/labelWeight");
+        if (distillation.loss() != null) {
+            option(html, "the teacher's logits learned by", distillation.loss(), "/lineage/distillation/loss");
+        }
         html.open("tr").element("td", "the student's embeddings started").element("td",
                 distillation.studentEmbeddings() == null ? "random" : distillation.studentEmbeddings(), "class", "n",
                 "data-manifest", distillation.studentEmbeddings() == null ? null : "/lineage/distillation/studentEmbeddings")

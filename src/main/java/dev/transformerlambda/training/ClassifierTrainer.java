@@ -158,10 +158,11 @@ public final class ClassifierTrainer {
                         start.unknownId(), options.tokenDropout(), softTargets);
                 String fingerprint = TrainingCheckpoint.fingerprint(options, train.sha256(),
                         validation.sha256() + (softTargets == null ? "" : "|" + softTargets.cacheKey() + "|"
+                                + softTargets.temperature() + "|"
                                 + (softTargets.studentEmbeddings() == null ? "random"
                                         : softTargets.studentEmbeddings().describe())));
                 Loss loss = softTargets == null ? Loss.softmaxCrossEntropyLoss()
-                        : new DistillationLoss(softTargets.labelWeight());
+                        : new DistillationLoss(softTargets.labelWeight(), softTargets.temperature());
                 fit = fit(model, tokenizer, batches, loss, labels, validation, staging, fingerprint,
                         resume(staging, fingerprint));
                 scored = evaluation == null ? fit.best() : scoreOnce(model, tokenizer, labels, evaluation, staging);
@@ -255,7 +256,8 @@ public final class ClassifierTrainer {
         StudentEmbeddings embeddings = softTargets.studentEmbeddings();
         return new Lineage(pretrained, softTargets.teacher(), new Distillation(softTargets.augmentation(),
                 softTargets.unlabelledTexts().size() - softTargets.givenUnlabelled(), softTargets.givenUnlabelled(),
-                softTargets.labelWeight(), softTargets.teacherEvaluation(),
+                softTargets.labelWeight(), DistillationLoss.describe(softTargets.temperature()),
+                softTargets.teacherEvaluation(),
                 embeddings == null ? null : embeddings.describe()));
     }
 

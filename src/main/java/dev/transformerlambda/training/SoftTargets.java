@@ -15,6 +15,8 @@ import java.util.List;
  * @param labelWeight how much the true label counts against the teacher's logits where a label is
  *     known: the loss is {@code w * cross-entropy + (1 - w) * MSE(logits)}; unlabelled texts learn
  *     from the logits alone
+ * @param temperature 0 to learn the teacher's logits by squared error, else the temperature of a KL
+ *     divergence between the two models' distributions
  * @param teacher the teacher, for the student's lineage
  * @param augmentation how the augmented texts were made, in words
  * @param cacheKey identifies teacher, data and augmentation together (a checkpoint of a run with
@@ -23,8 +25,7 @@ import java.util.List;
  * @param studentEmbeddings where the student's token embeddings start; null for random ones
  */
 public record SoftTargets(List<String> unlabelledTexts, int givenUnlabelled, float[][] logits, float labelWeight,
-        Source teacher,
-        String augmentation, String cacheKey, ClassificationMetrics teacherEvaluation,
+        float temperature, Source teacher, String augmentation, String cacheKey, ClassificationMetrics teacherEvaluation,
         StudentEmbeddings studentEmbeddings) {
 
     public SoftTargets {

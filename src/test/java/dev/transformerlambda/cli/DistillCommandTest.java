@@ -67,6 +67,7 @@ class DistillCommandTest {
         assertTrue(manifest.lineage().distillation().augmentedTexts() > 500,
                 "augmented: " + manifest.lineage().distillation().augmentedTexts());
         assertTrue(manifest.lineage().distillation().augmentation().contains("20 per text"));
+        assertEquals("mean squared error of centred logits", manifest.lineage().distillation().loss());
         assertEquals(manifest.metrics().examples(), manifest.lineage().distillation().teacherMetrics().examples(),
                 "both scored on the same evaluation data");
 
@@ -94,7 +95,7 @@ class DistillCommandTest {
     }
 
     @Test
-    void unlabelledTextsAreLabelledByTheTeacherOnceEachAndNeverOneTheStudentIsChosenOrScoredOn() throws Exception {
+    void unlabelledTextsAreLabelledByTheTeacherOnceEachAndNeverOneTheStudentIsChosenOrScoredOnWithKlAtATemperature() throws Exception {
         Path train = smallTrainingSet(4);
         String trainingText = Files.readAllLines(train).get(1).split("\t", 2)[1];
         String evaluationText = texts("sentiment-dev.tsv").get(0);
@@ -107,7 +108,7 @@ class DistillCommandTest {
         List<String> args = new ArrayList<>(List.of("distill", "--data", train.toString(), "--eval-data",
                 fixture("sentiment-dev.tsv"), "--teacher", TEACHER.toString(), "--augment-per-text", "2",
                 "--teacher-cache", dir.resolve("cache").toString(), "--unlabelled-data", unlabelled.toString(),
-                "--output", distilled.toString()));
+                "--temperature", "2", "--output", distilled.toString()));
         args.addAll(oneEpoch);
         StringWriter out = new StringWriter();
         CommandLine commandLine = Main.commandLine();
@@ -119,6 +120,7 @@ class DistillCommandTest {
                 + " texts, 1 repeats dropped"), out.toString());
         ArtifactManifest.Distillation distillation = ModelArtifact.verify(distilled).lineage().distillation();
         assertEquals(2, distillation.unlabelledTexts());
+        assertEquals("KL divergence at temperature 2.00", distillation.loss());
     }
 
     @Test

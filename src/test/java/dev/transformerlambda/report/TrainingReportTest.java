@@ -161,7 +161,7 @@ class TrainingReportTest {
                 42, 984.5, "cpu()", history);
         ModelConfig config = ModelConfig.preLn(8000, LABELS.size(), 2, 128, 4, 256, 0.1f, 64, Pooling.MEAN);
         Lineage lineage = new Lineage(null, new Source("sst2", "20261129T093639Z-3de7ac", "12".repeat(32)),
-                new Distillation("mask 10%, replace 10%, n-gram 25%, 20 per text, seed 42", 118216, 1623, 0.5f, teacher,
+                new Distillation("mask 10%, replace 10%, n-gram 25%, 20 per text, seed 42", 118216, 1623, 0.5f, "mean squared error of centred logits", teacher,
                         "the teacher's word embeddings, projected"));
         Promotion promotion = new Promotion("promoted", "accuracy 0.6667 against 0.6500 of 20261128T000000Z-aaaaaa"
                 + " on the same data (margin 0.0000)", "s3://data/sst/dev.tsv", metrics.accuracy(),
