@@ -110,14 +110,11 @@ class DistillCommandTest {
                 "--teacher-cache", dir.resolve("cache").toString(), "--unlabelled-data", unlabelled.toString(),
                 "--temperature", "2", "--output", distilled.toString()));
         args.addAll(oneEpoch);
-        StringWriter out = new StringWriter();
-        CommandLine commandLine = Main.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(out, true));
-        assertEquals(0, commandLine.execute(args.toArray(String[]::new)), out.toString());
+        Execution run = execute(args);
+        assertEquals(0, run.exit(), run.out());
 
-        assertTrue(out.toString().contains("unlabelled texts: 2 kept, 2 dropped as training, validation or evaluation"
-                + " texts, 1 repeats dropped"), out.toString());
+        assertTrue(run.out().contains("unlabelled texts: 2 kept, 2 dropped as training, validation or evaluation"
+                + " texts, 1 repeats dropped"), run.out());
         ArtifactManifest.Distillation distillation = ModelArtifact.verify(distilled).lineage().distillation();
         assertEquals(2, distillation.unlabelledTexts());
         assertEquals("KL divergence at temperature 2.00", distillation.loss());
@@ -133,12 +130,9 @@ class DistillCommandTest {
                     TEACHER.toString(), "--teacher-cache", dir.resolve("cache").toString(), "--output",
                     dir.resolve("refused").toString()));
             args.addAll(options);
-            StringWriter out = new StringWriter();
-            CommandLine commandLine = Main.commandLine();
-            commandLine.setOut(new PrintWriter(out, true));
-            commandLine.setErr(new PrintWriter(out, true));
-            assertEquals(2, commandLine.execute(args.toArray(String[]::new)), out.toString());
-            assertTrue(out.toString().contains("--student-"), out.toString());
+            Execution run = execute(args);
+            assertEquals(2, run.exit(), run.out());
+            assertTrue(run.out().contains("--student-"), run.out());
             assertTrue(Files.notExists(dir.resolve("refused")), "nothing written");
         }
     }
@@ -161,13 +155,21 @@ class DistillCommandTest {
                 "--eval-data", fixture("sentiment-dev.tsv")));
         args.addAll(List.of(options));
         args.addAll(STUDENT);
+        Execution run = execute(args);
+        assertEquals(0, run.exit(), run.out());
+        return run.out();
+    }
+
+    /** A command's exit code and everything it printed. */
+    private record Execution(int exit, String out) {}
+
+    private static Execution execute(List<String> args) {
         StringWriter out = new StringWriter();
         CommandLine commandLine = Main.commandLine();
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(out, true));
         int exit = commandLine.execute(args.toArray(String[]::new));
-        assertEquals(0, exit, out.toString());
-        return out.toString();
+        return new Execution(exit, out.toString());
     }
 
     private static List<Prediction> predict(Path model, List<String> texts) throws Exception {
