@@ -17,6 +17,7 @@ import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
 import dev.transformerlambda.training.SoftTargets;
+import dev.transformerlambda.training.TrainingOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -118,8 +119,8 @@ public final class DistillCommand implements Callable<Integer> {
         return run.run(spec, student, this::softTargets);
     }
 
-    private SoftTargets softTargets(ValidationSplit split, LabelledDataset evaluation, Supplier<S3Client> s3)
-            throws Exception {
+    private SoftTargets softTargets(TrainingOptions options, ValidationSplit split, LabelledDataset evaluation,
+            Supplier<S3Client> s3) throws Exception {
         PrintWriter log = spec.commandLine().getOut();
         Path work = Files.createTempDirectory("distill-teacher-");
         try {
@@ -130,7 +131,7 @@ public final class DistillCommand implements Callable<Integer> {
                 String teacherSha256 = Sha256.of(teacherDir.resolve(ModelArtifact.MANIFEST));
                 int[] columns = columnsOf(manifest.labels(), split.train().labels());
 
-                long seed = student.options(run.valFraction).seed();
+                long seed = options.seed();
                 Augmenter augmenter = new Augmenter(perText, maskRate, replaceRate, ngramRate, seed);
                 List<String> trainTexts = split.train().examples().stream().map(LabelledText::text).toList();
                 List<String> augmented = augmenter.augment(trainTexts);
@@ -146,7 +147,8 @@ public final class DistillCommand implements Callable<Integer> {
                 List<String> givenAndAugmented = new ArrayList<>(given);
                 givenAndAugmented.addAll(new Augmenter(perText, maskRate, replaceRate, ngramRate, seed + 1)
                         .augment(given));
-                TeacherEmbeddings embeddings = studentEmbeddings(model, teacherDir.resolve(manifest.tokenizer()), log);
+                TeacherEmbeddings embeddings = studentEmbeddings(model, teacherDir.resolve(manifest.tokenizer()),
+                        options.vocabularySize(), log);
                 String key = TeacherLogits.key(teacherSha256, texts);
                 float[][] logits = TeacherLogits.score(model, key, texts, cache, log);
                 List<String> unlabelled = new ArrayList<>(augmented);
@@ -175,8 +177,8 @@ public final class DistillCommand implements Callable<Integer> {
     }
 
     /** The teacher's word embeddings (and vocabulary) for the student, as the options ask; null for none. */
-    private TeacherEmbeddings studentEmbeddings(TextClassifier teacherModel, Path tokenizerJson, PrintWriter log)
-            throws IOException {
+    private TeacherEmbeddings studentEmbeddings(TextClassifier teacherModel, Path tokenizerJson, int vocabularySize,
+            PrintWriter log) throws IOException {
         boolean teachersVocabulary = studentVocabulary == VocabularySource.TEACHER;
         if (teachersVocabulary && studentEmbeddings != EmbeddingStart.TEACHER) {
             throw new ParameterException(spec.commandLine(), "--student-vocabulary TEACHER needs --student-embeddings"
@@ -195,7 +197,7 @@ public final class DistillCommand implements Callable<Integer> {
             return null;
         }
         return teachersVocabulary
-                ? embeddings.withVocabulary(student.options(run.valFraction).vocabularySize())
+                ? embeddings.withVocabulary(vocabularySize)
                 : embeddings;
     }
 

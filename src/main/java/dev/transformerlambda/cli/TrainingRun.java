@@ -87,10 +87,10 @@ final class TrainingRun {
     @Mixin
     S3Options s3Options;
 
-    /** What a teacher says about the training texts, for {@code distill}. */
+    /** What a teacher says about the training texts, for {@code distill}, given the student's options. */
     interface Teacher {
-        SoftTargets softTargets(ValidationSplit split, LabelledDataset evaluation, Supplier<S3Client> s3)
-                throws Exception;
+        SoftTargets softTargets(TrainingOptions student, ValidationSplit split, LabelledDataset evaluation,
+                Supplier<S3Client> s3) throws Exception;
     }
 
     /**
@@ -124,7 +124,7 @@ final class TrainingRun {
             CheckpointStore checkpoints = checkpoint == null ? null
                     : CheckpointStore.at(checkpoint.replaceAll("/+$", "") + "/" + (jobId != null ? jobId : options.name()),
                             s3::client);
-            SoftTargets softTargets = teacher == null ? null : teacher.softTargets(split, evaluation, s3::client);
+            SoftTargets softTargets = teacher == null ? null : teacher.softTargets(options, split, evaluation, s3::client);
             new ClassifierTrainer(options, out, System.console() != null, checkpoints, s3::client)
                     .train(split, evaluation, artifact, softTargets);
             return registryUri == null ? 0
