@@ -98,12 +98,17 @@ public final class DistillCommand implements Callable<Integer> {
     ModelOptions student;
 
     @Option(names = "--student-embeddings", description = "Where the student's token embeddings start: TEACHER"
-            + " (a BERT-family teacher's word embeddings, projected to the student's width) or RANDOM"
-            + " (default: ${DEFAULT-VALUE}).")
+            + " (a BERT-family teacher's word embeddings), TEACHER_OUTPUTS (what the whole teacher makes of each word"
+            + " piece alone), both projected to the student's width, or RANDOM (default: ${DEFAULT-VALUE}).")
     EmbeddingStart studentEmbeddings = EmbeddingStart.TEACHER;
 
     /** Where the student's token embeddings start. */
-    enum EmbeddingStart { TEACHER, RANDOM }
+    enum EmbeddingStart { TEACHER, TEACHER_OUTPUTS, RANDOM }
+
+    @Option(names = "--word-texts", description = "The teacher also labels each whole word of its vocabulary"
+            + " alone (those among its --vocabulary-size most frequent pieces), so that the student learns words"
+            + " the training texts never show.")
+    boolean wordTexts;
 
     @Option(names = "--student-vocabulary", description = "The student's word pieces: LEARNED from the training"
             + " texts, or the TEACHER's most frequent ones (a BERT-family teacher; with --student-embeddings TEACHER"
@@ -140,23 +145,26 @@ public final class DistillCommand implements Callable<Integer> {
                 log.printf("teacher %s %s (%s): %d training texts and %d augmented ones (%s)%n", manifest.name(),
                         manifest.version(), manifest.architecture(), trainTexts.size(), augmented.size(),
                         augmenter.describe());
-                // The given texts and theirs are scored apart, so the training texts' logits stay cached
-                // under the same key whether or not unlabelled data comes with them.
+                // Texts from elsewhere (the given ones and theirs, the teacher's words) are scored apart, so
+                // the training texts' logits stay cached under the same key whether or not they come too.
                 List<String> given = unlabelledData == null ? List.of()
                         : unlabelled(new DataSource(s3).readTexts(unlabelledData), split, evaluation, log);
-                List<String> givenAndAugmented = new ArrayList<>(given);
-                givenAndAugmented.addAll(new Augmenter(perText, maskRate, replaceRate, ngramRate, seed + 1)
-                        .augment(given));
-                TeacherEmbeddings embeddings = studentEmbeddings(model, teacherDir.resolve(manifest.tokenizer()),
-                        options.vocabularySize(), log);
+                Path tokenizerJson = teacherDir.resolve(manifest.tokenizer());
+                List<String> words = wordTexts
+                        ? unlabelled(wordsOf(model, tokenizerJson, options.vocabularySize()), split, evaluation, log)
+                        : List.of();
+                List<String> fromElsewhere = new ArrayList<>(given);
+                fromElsewhere.addAll(new Augmenter(perText, maskRate, replaceRate, ngramRate, seed + 1).augment(given));
+                fromElsewhere.addAll(words);
+                TeacherEmbeddings embeddings = studentEmbeddings(model, tokenizerJson, options.vocabularySize(), log);
                 String key = TeacherLogits.key(teacherSha256, texts);
                 float[][] logits = TeacherLogits.score(model, key, texts, cache, log);
                 List<String> unlabelled = new ArrayList<>(augmented);
-                if (!given.isEmpty()) {
-                    String givenKey = TeacherLogits.key(teacherSha256, givenAndAugmented);
-                    logits = concat(logits, TeacherLogits.score(model, givenKey, givenAndAugmented, cache, log));
-                    key = key + "+" + givenKey;
-                    unlabelled.addAll(givenAndAugmented);
+                if (!fromElsewhere.isEmpty()) {
+                    String elsewhereKey = TeacherLogits.key(teacherSha256, fromElsewhere);
+                    logits = concat(logits, TeacherLogits.score(model, elsewhereKey, fromElsewhere, cache, log));
+                    key = key + "+" + elsewhereKey;
+                    unlabelled.addAll(fromElsewhere);
                 }
                 ClassificationMetrics teacherEvaluation = null;
                 if (evaluation != null) {
@@ -167,8 +175,8 @@ public final class DistillCommand implements Callable<Integer> {
                     log.printf("teacher on %s: accuracy %.4f, macro-F1 %.4f%n", evaluation.source(),
                             teacherEvaluation.accuracy(), teacherEvaluation.macroF1());
                 }
-                return new SoftTargets(unlabelled, given.size(), reorder(logits, columns), labelWeight, temperature,
-                        new Source(manifest.name(), manifest.version(), teacherSha256), augmenter.describe(), key,
+                return new SoftTargets(unlabelled, given.size() + words.size(), reorder(logits, columns), labelWeight,
+                        temperature, new Source(manifest.name(), manifest.version(), teacherSha256), augmenter.describe(), key,
                         teacherEvaluation, embeddings);
             }
         } finally {
@@ -180,14 +188,20 @@ public final class DistillCommand implements Callable<Integer> {
     private TeacherEmbeddings studentEmbeddings(TextClassifier teacherModel, Path tokenizerJson, int vocabularySize,
             PrintWriter log) throws IOException {
         boolean teachersVocabulary = studentVocabulary == VocabularySource.TEACHER;
-        if (teachersVocabulary && studentEmbeddings != EmbeddingStart.TEACHER) {
-            throw new ParameterException(spec.commandLine(), "--student-vocabulary TEACHER needs --student-embeddings"
-                    + " TEACHER");
+        if (teachersVocabulary && studentEmbeddings == EmbeddingStart.RANDOM) {
+            throw new ParameterException(spec.commandLine(), "--student-vocabulary TEACHER needs the teacher's"
+                    + " embeddings (--student-embeddings TEACHER or TEACHER_OUTPUTS)");
         }
-        if (studentEmbeddings != EmbeddingStart.TEACHER) {
+        if (studentEmbeddings == EmbeddingStart.RANDOM) {
             return null;
         }
-        TeacherEmbeddings embeddings = TeacherEmbeddings.of(teacherModel, tokenizerJson).orElse(null);
+        if (studentEmbeddings == EmbeddingStart.TEACHER_OUTPUTS) {
+            log.printf("running the teacher on each of its word pieces alone%n");
+            log.flush();
+        }
+        TeacherEmbeddings embeddings = (studentEmbeddings == EmbeddingStart.TEACHER
+                ? TeacherEmbeddings.of(teacherModel, tokenizerJson)
+                : TeacherEmbeddings.outputsOf(teacherModel, tokenizerJson)).orElse(null);
         if (embeddings == null) {
             if (teachersVocabulary) {
                 throw new ParameterException(spec.commandLine(), "the teacher is not BERT-family: its vocabulary"
@@ -199,6 +213,16 @@ public final class DistillCommand implements Callable<Integer> {
         return teachersVocabulary
                 ? embeddings.withVocabulary(vocabularySize)
                 : embeddings;
+    }
+
+    /** The whole words among the teacher's {@code size} most frequent word pieces, as texts to label. */
+    private List<String> wordsOf(TextClassifier teacherModel, Path tokenizerJson, int size) throws IOException {
+        TeacherEmbeddings teachers = TeacherEmbeddings.of(teacherModel, tokenizerJson)
+                .orElseThrow(() -> new ParameterException(spec.commandLine(), "the teacher is not BERT-family: it has"
+                        + " no vocabulary of words to label (--word-texts)"));
+        return teachers.withVocabulary(size).vocabulary().orElseThrow().stream()
+                .filter(piece -> piece.length() > 1 && piece.chars().allMatch(Character::isLetter))
+                .toList();
     }
 
     /**

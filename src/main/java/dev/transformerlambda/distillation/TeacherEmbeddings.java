@@ -1,7 +1,13 @@
 package dev.transformerlambda.distillation;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
 import dev.transformerlambda.model.BertClassifier;
+import dev.transformerlambda.model.Pooling;
 import dev.transformerlambda.model.TextClassifier;
 import dev.transformerlambda.model.TokenizerVocabulary;
 import dev.transformerlambda.model.WordPieceTrainer;
@@ -17,11 +23,17 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * A BERT teacher's word-piece embeddings, as a starting point for a student's: each of the
- * student's pieces takes the teacher's row for the same piece, or the mean of the rows of the
- * pieces the teacher's vocabulary splits it into, and the rows are projected onto their top
+ * A BERT teacher's knowledge of word pieces, as a starting point for a student's embeddings: each
+ * of the student's pieces takes the teacher's row for the same piece, or the mean of the rows of
+ * the pieces the teacher's vocabulary splits it into, and the rows are projected onto their top
  * principal directions to the student's width. Both vocabularies are BERT-style WordPiece
  * ({@code ##} marks a continuation), so most pieces match exactly.
+ *
+ * <p>A row is either the teacher's input embedding of the piece ({@link #of}) or what the whole
+ * teacher makes of the piece alone ({@link #outputsOf}): its pooled output for {@code [CLS] piece
+ * [SEP]}, the way Model2Vec distils a static embedding from a sentence encoder. A fine-tuned
+ * teacher's outputs carry its task (a sentiment teacher's row for "dreadful" points where negative
+ * texts do), which input embeddings, learned before the task, do not.
  *
  * <p>The student may also take its vocabulary from the teacher ({@link #withVocabulary}): the
  * teacher's most frequent pieces (a BERT vocabulary lists words in frequency order after its
@@ -32,19 +44,20 @@ import java.util.Random;
 public final class TeacherEmbeddings implements StudentEmbeddings {
 
     private static final int POWER_ITERATIONS = 30;
+    private static final int PIECES_PER_BATCH = 512;
 
     private final Map<String, Integer> vocabulary;
     private final float[] table;
     private final int width;
-    private final String teacher;
+    private final String source;
     private final List<String> studentVocabulary;
 
-    TeacherEmbeddings(Map<String, Integer> vocabulary, float[] table, int width, String teacher,
+    TeacherEmbeddings(Map<String, Integer> vocabulary, float[] table, int width, String source,
             List<String> studentVocabulary) {
         this.vocabulary = vocabulary;
         this.table = table;
         this.width = width;
-        this.teacher = teacher;
+        this.source = source;
         this.studentVocabulary = studentVocabulary;
     }
 
@@ -55,8 +68,68 @@ public final class TeacherEmbeddings implements StudentEmbeddings {
         }
         Parameter words = bert.encoder().huggingFaceParameters().get("embeddings.word_embeddings.weight");
         return Optional.of(new TeacherEmbeddings(TokenizerVocabulary.read(tokenizerJson), words.getArray().toFloatArray(),
-                (int) words.getArray().getShape().get(1), model.manifest().name() + " " + model.manifest().version(),
-                null));
+                (int) words.getArray().getShape().get(1), "the word embeddings of " + nameOf(model), null));
+    }
+
+    /**
+     * What {@code model}, if it is a BERT-family model, makes of each of its word pieces alone: the
+     * pooled last hidden state of {@code [CLS] piece [SEP]}, rescaled to the spread of its input
+     * embeddings (the scale the student's other weights start at); empty for another model.
+     */
+    public static Optional<TeacherEmbeddings> outputsOf(TextClassifier model, Path tokenizerJson) throws IOException {
+        if (!(model.block() instanceof BertClassifier bert)) {
+            return Optional.empty();
+        }
+        Map<String, Integer> vocabulary = TokenizerVocabulary.read(tokenizerJson);
+        NDArray words = bert.encoder().huggingFaceParameters().get("embeddings.word_embeddings.weight").getArray();
+        int pieces = (int) words.getShape().get(0);
+        int width = (int) words.getShape().get(1);
+        float[] table = new float[pieces * width];
+        long cls = vocabulary.get("[CLS]");
+        long sep = vocabulary.get("[SEP]");
+        Pooling pooling = model.manifest().hyperparameters().pooling();
+        try (NDManager manager = NDManager.newBaseManager(words.getDevice())) {
+            ParameterStore parameters = new ParameterStore(manager, false);
+            for (int from = 0; from < pieces; from += PIECES_PER_BATCH) {
+                int to = Math.min(pieces, from + PIECES_PER_BATCH);
+                long[][] ids = new long[to - from][];
+                long[][] mask = new long[to - from][];
+                for (int i = from; i < to; i++) {
+                    ids[i - from] = new long[] {cls, i, sep};
+                    mask[i - from] = new long[] {1, 1, 1};
+                }
+                try (NDManager batch = manager.newSubManager()) {
+                    NDArray realTokens = batch.create(mask);
+                    NDArray hidden = bert.encoder().forward(parameters, new NDList(batch.create(ids), realTokens),
+                            false).head();
+                    float[] pooled = pooling.pool(hidden, realTokens.toType(DataType.FLOAT32, false)).toFloatArray();
+                    System.arraycopy(pooled, 0, table, from * width, pooled.length);
+                }
+            }
+        }
+        scaleToSpread(table, words.toFloatArray());
+        return Optional.of(new TeacherEmbeddings(vocabulary, table, width, "the outputs of " + nameOf(model)
+                + " for each word piece alone", null));
+    }
+
+    private static String nameOf(TextClassifier model) {
+        return model.manifest().name() + " " + model.manifest().version();
+    }
+
+    /** Scales {@code table} in place so that its root mean square is that of {@code like}. */
+    private static void scaleToSpread(float[] table, float[] like) {
+        double scale = Math.sqrt(meanSquare(like) / meanSquare(table));
+        for (int i = 0; i < table.length; i++) {
+            table[i] *= (float) scale;
+        }
+    }
+
+    private static double meanSquare(float[] values) {
+        double sum = 0;
+        for (float value : values) {
+            sum += (double) value * value;
+        }
+        return sum / values.length;
     }
 
     /**
@@ -86,7 +159,7 @@ public final class TeacherEmbeddings implements StudentEmbeddings {
                 pieces.add(piece);
             }
         }
-        return new TeacherEmbeddings(vocabulary, table, width, teacher, List.copyOf(pieces));
+        return new TeacherEmbeddings(vocabulary, table, width, source, List.copyOf(pieces));
     }
 
     /** BERT's own special and placeholder tokens ({@code [MASK]}, {@code [unused12]}). */
@@ -101,7 +174,7 @@ public final class TeacherEmbeddings implements StudentEmbeddings {
 
     @Override
     public String describe() {
-        return "the word embeddings of " + teacher + " (" + width + " wide), projected on their principal directions"
+        return source + " (" + width + " wide), projected on their principal directions"
                 + (studentVocabulary == null ? "" : ", and its vocabulary (" + studentVocabulary.size() + " pieces)");
     }
 

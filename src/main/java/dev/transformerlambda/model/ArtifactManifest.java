@@ -64,7 +64,8 @@ public record ArtifactManifest(
      *
      * @param augmentation how the augmented texts were made, in words
      * @param augmentedTexts how many there were, besides the training texts
-     * @param unlabelledTexts texts given without labels ({@code --unlabelled-data}) the teacher labelled too
+     * @param unlabelledTexts texts given without labels ({@code --unlabelled-data}, the words of {@code
+     *     --word-texts}) the teacher labelled too
      * @param labelWeight the true label's share of the loss where one is known
      * @param loss how the student learned the teacher's logits, in words; null in manifests written
      *     before it was recorded (squared error)

@@ -17,7 +17,7 @@ public enum Pooling {
      * @param realTokens 1 for real tokens, 0 for padding (B, T), float
      * @return (B, E)
      */
-    NDArray pool(NDArray hidden, NDArray realTokens) {
+    public NDArray pool(NDArray hidden, NDArray realTokens) {
         if (this == CLS) {
             return hidden.get(new NDIndex(":, 0, :"));
         }

@@ -11,7 +11,9 @@ import dev.transformerlambda.model.DefaultModelTest;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
+import dev.transformerlambda.model.TokenizerVocabulary;
 import dev.transformerlambda.report.ReportChecks;
+import dev.transformerlambda.training.TinyModels;
 import dev.transformerlambda.metrics.EmfSpecification;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -121,18 +123,44 @@ class DistillCommandTest {
     }
 
     @Test
-    void theTeachersVocabularyIsRefusedWithATeacherThatHasNoneToGive() throws Exception {
+    void aBertTeachersWordsAreLabelledAloneAndItsOutputsStartTheStudentsEmbeddings() throws Exception {
+        Path teacher = TinyModels.fineTuned(dir.resolve("bert-teacher"), 4);
+        Path distilled = dir.resolve("distilled");
+        List<String> options = new ArrayList<>(STUDENT);
+        options.set(options.indexOf("--epochs") + 1, "1");
+        options.set(options.indexOf("--width") + 1, "16");
+        List<String> args = new ArrayList<>(List.of("distill", "--data", smallTrainingSet(4).toString(), "--teacher",
+                teacher.toString(), "--augment-per-text", "2", "--teacher-cache", dir.resolve("cache").toString(),
+                "--student-vocabulary", "TEACHER", "--student-embeddings", "TEACHER_OUTPUTS", "--word-texts",
+                "--output", distilled.toString()));
+        args.addAll(options);
+        Execution run = execute(args);
+        assertEquals(0, run.exit(), run.out());
+
+        List<String> vocabulary = new ArrayList<>(TokenizerVocabulary.read(distilled.resolve(ModelArtifact.TOKENIZER))
+                .keySet());
+        long words = vocabulary.stream().filter(p -> p.length() > 1 && p.chars().allMatch(Character::isLetter)).count();
+        ArtifactManifest.Distillation distillation = ModelArtifact.verify(distilled).lineage().distillation();
+        assertTrue(words > 20, vocabulary.toString());
+        assertEquals(words, distillation.unlabelledTexts(), "each of the teacher's words in the student's vocabulary,"
+                + " labelled once");
+        assertTrue(distillation.studentEmbeddings().startsWith("the outputs of sst2"), distillation.studentEmbeddings());
+    }
+
+    @Test
+    void theTeachersVocabularyOrWordsAreRefusedWithATeacherThatHasNoneToGive() throws Exception {
         Path train = smallTrainingSet(4);
         for (List<String> options : List.of(
                 List.of("--student-vocabulary", "TEACHER"),
-                List.of("--student-vocabulary", "TEACHER", "--student-embeddings", "RANDOM"))) {
+                List.of("--student-vocabulary", "TEACHER", "--student-embeddings", "RANDOM"),
+                List.of("--word-texts"))) {
             List<String> args = new ArrayList<>(List.of("distill", "--data", train.toString(), "--teacher",
                     TEACHER.toString(), "--teacher-cache", dir.resolve("cache").toString(), "--output",
                     dir.resolve("refused").toString()));
             args.addAll(options);
             Execution run = execute(args);
             assertEquals(2, run.exit(), run.out());
-            assertTrue(run.out().contains("--student-"), run.out());
+            assertTrue(run.out().contains(options.get(0)), options.get(0) + " named: " + run.out());
             assertTrue(Files.notExists(dir.resolve("refused")), "nothing written");
         }
     }

@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.inference.Predictor;
 import dev.transformerlambda.model.ModelArtifact;
+import dev.transformerlambda.model.TextClassifier;
+import dev.transformerlambda.model.TokenizerVocabulary;
 import dev.transformerlambda.model.WordPieceTrainer;
+import dev.transformerlambda.training.TinyModels;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +22,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A student's vocabulary and first embeddings taken from a BERT teacher's (here a small synthetic one). */
+/**
+ * A student's vocabulary and first embeddings taken from a BERT teacher's (a synthetic table, or a
+ * small BERT fine-tuned on the fixture).
+ */
 class TeacherEmbeddingsTest {
 
     private static final int WIDTH = 8;
@@ -97,6 +105,106 @@ class TeacherEmbeddingsTest {
                     distance(rows[vocabulary.indexOf("terrific")], rows[vocabulary.indexOf(other)]), 1e-4, other);
         }
         assertTrue(embeddings.describe().contains("its vocabulary (64 pieces)"), embeddings.describe());
+    }
+
+    @Test
+    void aRowFromTheTeachersOutputsCarriesWhatTheTeacherConcludesOfThatPieceAlone() throws Exception {
+        Path teacherDir = TinyModels.fineTuned(dir.resolve("teacher"), 3);
+        Path tokenizerJson = teacherDir.resolve(ModelArtifact.TOKENIZER);
+        List<String> words = TokenizerVocabulary.read(tokenizerJson).keySet().stream()
+                .filter(piece -> piece.length() > 1 && piece.chars().allMatch(Character::isLetter)).sorted().toList();
+        try (TextClassifier teacher = ModelArtifact.load(teacherDir);
+                Predictor<List<String>, float[][]> logits = teacher.newLogitsPredictor()) {
+            int width = teacher.manifest().hyperparameters().width();
+            assertTrue(words.size() > 4 * width, words.size() + " words, enough that no " + width
+                    + "-wide rows fit any numbers by chance");
+            float[][] teacherLogits = logits.predict(words);
+            double[] margins = new double[words.size()];
+            for (int i = 0; i < margins.length; i++) {
+                margins[i] = teacherLogits[i][1] - teacherLogits[i][0];
+            }
+            // The teacher's head is linear and the projection (as wide as the teacher) only centres,
+            // rotates and scales: the teacher's margin for a word alone is a linear function of its row.
+            TeacherEmbeddings outputs = TeacherEmbeddings.outputsOf(teacher, tokenizerJson).orElseThrow();
+            assertTrue(relativeResidual(outputs.rows(words, width), margins) < 1e-3, "fits");
+            // The input embeddings, which the teacher's layers have not read yet, do not.
+            TeacherEmbeddings inputs = TeacherEmbeddings.of(teacher, tokenizerJson).orElseThrow();
+            assertTrue(relativeResidual(inputs.rows(words, width), margins) > 0.05, "input embeddings fit too");
+            assertTrue(outputs.describe().contains("outputs of sst2"), outputs.describe());
+        }
+    }
+
+    /**
+     * How much of {@code y}'s spread a least-squares fit {@code y ~ rows . w + b} leaves unexplained
+     * (root mean square residual over standard deviation).
+     */
+    private static double relativeResidual(float[][] rows, double[] y) {
+        int n = rows.length;
+        int k = rows[0].length + 1;
+        double[][] normal = new double[k][k + 1];
+        for (int i = 0; i < n; i++) {
+            double[] x = features(rows[i]);
+            for (int a = 0; a < k; a++) {
+                for (int b = 0; b < k; b++) {
+                    normal[a][b] += x[a] * x[b];
+                }
+                normal[a][k] += x[a] * y[i];
+            }
+        }
+        double[] w = solve(normal);
+        double mean = Arrays.stream(y).average().orElseThrow();
+        double residual = 0;
+        double spread = 0;
+        for (int i = 0; i < n; i++) {
+            double[] x = features(rows[i]);
+            double fitted = 0;
+            for (int a = 0; a < k; a++) {
+                fitted += w[a] * x[a];
+            }
+            residual += (y[i] - fitted) * (y[i] - fitted);
+            spread += (y[i] - mean) * (y[i] - mean);
+        }
+        return Math.sqrt(residual / spread);
+    }
+
+    private static double[] features(float[] row) {
+        double[] x = new double[row.length + 1];
+        for (int d = 0; d < row.length; d++) {
+            x[d] = row[d];
+        }
+        x[row.length] = 1;
+        return x;
+    }
+
+    /** Gaussian elimination with partial pivoting on an augmented matrix (k rows, k + 1 columns). */
+    private static double[] solve(double[][] m) {
+        int k = m.length;
+        for (int col = 0; col < k; col++) {
+            int pivot = col;
+            for (int row = col + 1; row < k; row++) {
+                if (Math.abs(m[row][col]) > Math.abs(m[pivot][col])) {
+                    pivot = row;
+                }
+            }
+            double[] swap = m[col];
+            m[col] = m[pivot];
+            m[pivot] = swap;
+            for (int row = col + 1; row < k; row++) {
+                double factor = m[row][col] / m[col][col];
+                for (int c = col; c <= k; c++) {
+                    m[row][c] -= factor * m[col][c];
+                }
+            }
+        }
+        double[] w = new double[k];
+        for (int row = k - 1; row >= 0; row--) {
+            double sum = m[row][k];
+            for (int c = row + 1; c < k; c++) {
+                sum -= m[row][c] * w[c];
+            }
+            w[row] = sum / m[row][row];
+        }
+        return w;
     }
 
     private static double distance(float[] a, float[] b) {
