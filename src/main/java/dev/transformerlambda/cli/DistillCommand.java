@@ -16,6 +16,7 @@ import dev.transformerlambda.model.ArtifactManifest.Source;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
+import dev.transformerlambda.model.WordPieceTrainer;
 import dev.transformerlambda.training.SoftTargets;
 import dev.transformerlambda.training.TrainingOptions;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -105,19 +107,23 @@ public final class DistillCommand implements Callable<Integer> {
     /** Where the student's token embeddings start. */
     enum EmbeddingStart { TEACHER, TEACHER_OUTPUTS, RANDOM }
 
-    @Option(names = "--word-texts", description = "The teacher also labels each whole word of its vocabulary"
-            + " alone (those among its --vocabulary-size most frequent pieces), so that the student learns words"
-            + " the training texts never show.")
-    boolean wordTexts;
-
     @Option(names = "--student-vocabulary", description = "The student's word pieces: LEARNED from the training"
-            + " texts, or the TEACHER's most frequent ones (a BERT-family teacher; with --student-embeddings TEACHER"
-            + " every piece, seen in training or not, starts from the teacher's row), --vocabulary-size of them"
-            + " (default: ${DEFAULT-VALUE}).")
+            + " texts, or the TEACHER's most frequent ones (a BERT-family teacher; every piece, seen in training or"
+            + " not, starts from the teacher's row), --vocabulary-size of them (default: ${DEFAULT-VALUE}).")
     VocabularySource studentVocabulary = VocabularySource.LEARNED;
 
     /** Where the student's word pieces come from. */
     enum VocabularySource { LEARNED, TEACHER }
+
+    @Option(names = "--teacher-words", paramLabel = "N", description = "Adds to the LEARNED vocabulary the"
+            + " teacher's N most frequent whole words it lacks, each starting from the teacher's row (a BERT-family"
+            + " teacher; default: ${DEFAULT-VALUE}).")
+    int teacherWords = 0;
+
+    @Option(names = "--word-texts", description = "The teacher also labels, alone, each whole word of the"
+            + " student's vocabulary that the training texts never show (with --student-vocabulary TEACHER or"
+            + " --teacher-words), so that the student learns what it does.")
+    boolean wordTexts;
 
     @Override
     public Integer call() throws Exception {
@@ -149,14 +155,12 @@ public final class DistillCommand implements Callable<Integer> {
                 // the training texts' logits stay cached under the same key whether or not they come too.
                 List<String> given = unlabelledData == null ? List.of()
                         : unlabelled(new DataSource(s3).readTexts(unlabelledData), split, evaluation, log);
-                Path tokenizerJson = teacherDir.resolve(manifest.tokenizer());
-                List<String> words = wordTexts
-                        ? unlabelled(wordsOf(model, tokenizerJson, options.vocabularySize()), split, evaluation, log)
-                        : List.of();
+                TeacherEmbeddings embeddings = studentEmbeddings(model, teacherDir.resolve(manifest.tokenizer()),
+                        options, trainTexts, log);
+                List<String> words = wordTexts ? unseenWords(embeddings, trainTexts, split, evaluation, log) : List.of();
                 List<String> fromElsewhere = new ArrayList<>(given);
                 fromElsewhere.addAll(new Augmenter(perText, maskRate, replaceRate, ngramRate, seed + 1).augment(given));
                 fromElsewhere.addAll(words);
-                TeacherEmbeddings embeddings = studentEmbeddings(model, tokenizerJson, options.vocabularySize(), log);
                 String key = TeacherLogits.key(teacherSha256, texts);
                 float[][] logits = TeacherLogits.score(model, key, texts, cache, log);
                 List<String> unlabelled = new ArrayList<>(augmented);
@@ -185,12 +189,22 @@ public final class DistillCommand implements Callable<Integer> {
     }
 
     /** The teacher's word embeddings (and vocabulary) for the student, as the options ask; null for none. */
-    private TeacherEmbeddings studentEmbeddings(TextClassifier teacherModel, Path tokenizerJson, int vocabularySize,
-            PrintWriter log) throws IOException {
-        boolean teachersVocabulary = studentVocabulary == VocabularySource.TEACHER;
-        if (teachersVocabulary && studentEmbeddings == EmbeddingStart.RANDOM) {
-            throw new ParameterException(spec.commandLine(), "--student-vocabulary TEACHER needs the teacher's"
-                    + " embeddings (--student-embeddings TEACHER or TEACHER_OUTPUTS)");
+    private TeacherEmbeddings studentEmbeddings(TextClassifier teacherModel, Path tokenizerJson, TrainingOptions options,
+            List<String> trainTexts, PrintWriter log) throws IOException {
+        boolean teachersPieces = studentVocabulary == VocabularySource.TEACHER || teacherWords > 0;
+        String vocabularyOption = studentVocabulary == VocabularySource.TEACHER ? "--student-vocabulary TEACHER"
+                : "--teacher-words";
+        if (studentVocabulary == VocabularySource.TEACHER && teacherWords > 0) {
+            throw new ParameterException(spec.commandLine(), "--teacher-words adds to a LEARNED vocabulary, not the"
+                    + " teacher's (--student-vocabulary TEACHER)");
+        }
+        if (wordTexts && !teachersPieces) {
+            throw new ParameterException(spec.commandLine(), "--word-texts labels the teacher's words in the student's"
+                    + " vocabulary: add --teacher-words N or --student-vocabulary TEACHER");
+        }
+        if (teachersPieces && studentEmbeddings == EmbeddingStart.RANDOM) {
+            throw new ParameterException(spec.commandLine(), vocabularyOption + " needs the teacher's embeddings"
+                    + " (--student-embeddings TEACHER or TEACHER_OUTPUTS)");
         }
         if (studentEmbeddings == EmbeddingStart.RANDOM) {
             return null;
@@ -203,26 +217,38 @@ public final class DistillCommand implements Callable<Integer> {
                 ? TeacherEmbeddings.of(teacherModel, tokenizerJson)
                 : TeacherEmbeddings.outputsOf(teacherModel, tokenizerJson)).orElse(null);
         if (embeddings == null) {
-            if (teachersVocabulary) {
-                throw new ParameterException(spec.commandLine(), "the teacher is not BERT-family: its vocabulary"
-                        + " cannot be the student's (--student-vocabulary)");
+            if (teachersPieces) {
+                throw new ParameterException(spec.commandLine(), "the teacher is not BERT-family: it has no word"
+                        + " pieces to give the student (" + vocabularyOption + ")");
             }
             log.printf("the teacher is not BERT-family: the student's embeddings start random%n");
             return null;
         }
-        return teachersVocabulary
-                ? embeddings.withVocabulary(vocabularySize)
-                : embeddings;
+        if (studentVocabulary == VocabularySource.TEACHER) {
+            return embeddings.withVocabulary(options.vocabularySize());
+        }
+        if (teacherWords > 0) {
+            // Learned here as the trainer would learn it, so that the teacher's words can join it.
+            List<String> learned = new WordPieceTrainer(options.vocabularySize(), options.minFrequency())
+                    .learnVocabulary(trainTexts);
+            return embeddings.withWordsAdded(learned, teacherWords);
+        }
+        return embeddings;
     }
 
-    /** The whole words among the teacher's {@code size} most frequent word pieces, as texts to label. */
-    private List<String> wordsOf(TextClassifier teacherModel, Path tokenizerJson, int size) throws IOException {
-        TeacherEmbeddings teachers = TeacherEmbeddings.of(teacherModel, tokenizerJson)
-                .orElseThrow(() -> new ParameterException(spec.commandLine(), "the teacher is not BERT-family: it has"
-                        + " no vocabulary of words to label (--word-texts)"));
-        return teachers.withVocabulary(size).vocabulary().orElseThrow().stream()
-                .filter(piece -> piece.length() > 1 && piece.chars().allMatch(Character::isLetter))
-                .toList();
+    /**
+     * The teacher's whole words in the student's vocabulary that no training text holds, as texts for
+     * the teacher to label, without any the validation or evaluation data hold as a whole text.
+     */
+    private static List<String> unseenWords(TeacherEmbeddings embeddings, List<String> trainTexts,
+            ValidationSplit split, LabelledDataset evaluation, PrintWriter log) {
+        Set<String> seen = new HashSet<>();
+        for (String text : trainTexts) {
+            seen.addAll(Arrays.asList(text.toLowerCase(Locale.ROOT).split("[^\\p{L}]+")));
+        }
+        List<String> unseen = embeddings.sharedWords().stream().filter(word -> !seen.contains(word)).toList();
+        log.printf("word texts: %d of the student's words are in no training text%n", unseen.size());
+        return unlabelled(unseen, split, evaluation, log);
     }
 
     /**

@@ -16,11 +16,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * A BERT teacher's knowledge of word pieces, as a starting point for a student's embeddings: each
@@ -138,10 +140,8 @@ public final class TeacherEmbeddings implements StudentEmbeddings {
      * size} in all.
      */
     public TeacherEmbeddings withVocabulary(int size) {
-        List<String> byId = new ArrayList<>(vocabulary.keySet());
-        byId.sort(Comparator.comparingInt(vocabulary::get));
         LinkedHashSet<String> pieces = new LinkedHashSet<>(WordPieceTrainer.SPECIAL_TOKENS);
-        for (String piece : byId) {
+        for (String piece : piecesById()) {
             if (piece.codePointCount(0, piece.length()) == 1
                     || piece.startsWith("##") && piece.codePointCount(2, piece.length()) == 1) {
                 pieces.add(piece);
@@ -151,7 +151,7 @@ public final class TeacherEmbeddings implements StudentEmbeddings {
             throw new IllegalArgumentException("a vocabulary of " + size + " pieces cannot hold the teacher's "
                     + pieces.size() + " single characters and the special tokens");
         }
-        for (String piece : byId) {
+        for (String piece : piecesById()) {
             if (pieces.size() == size) {
                 break;
             }
@@ -160,6 +160,46 @@ public final class TeacherEmbeddings implements StudentEmbeddings {
             }
         }
         return new TeacherEmbeddings(vocabulary, table, width, source, List.copyOf(pieces));
+    }
+
+    /**
+     * These embeddings with a student vocabulary of {@code learned} pieces and then the teacher's
+     * {@code count} most frequent whole words that {@code learned} lacks: words the training texts
+     * never show get a piece of their own, and the teacher's row for it.
+     */
+    public TeacherEmbeddings withWordsAdded(List<String> learned, int count) {
+        Set<String> known = new HashSet<>(learned);
+        List<String> pieces = new ArrayList<>(learned);
+        for (String piece : piecesById()) {
+            if (pieces.size() == learned.size() + count) {
+                break;
+            }
+            if (isWholeWord(piece) && !known.contains(piece)) {
+                pieces.add(piece);
+            }
+        }
+        return new TeacherEmbeddings(vocabulary, table, width, source, List.copyOf(pieces));
+    }
+
+    /**
+     * The whole words of the student's vocabulary that are the teacher's too, in the student's order;
+     * none when the student learns its vocabulary alone.
+     */
+    public List<String> sharedWords() {
+        return studentVocabulary == null ? List.of()
+                : studentVocabulary.stream().filter(piece -> isWholeWord(piece) && vocabulary.containsKey(piece)).toList();
+    }
+
+    /** A piece that is a word of two letters or more, not a character or a word's continuation. */
+    public static boolean isWholeWord(String piece) {
+        return piece.length() > 1 && piece.chars().allMatch(Character::isLetter);
+    }
+
+    /** The teacher's pieces in id order, which a BERT vocabulary keeps by frequency after its characters. */
+    private List<String> piecesById() {
+        List<String> byId = new ArrayList<>(vocabulary.keySet());
+        byId.sort(Comparator.comparingInt(vocabulary::get));
+        return byId;
     }
 
     /** BERT's own special and placeholder tokens ({@code [MASK]}, {@code [unused12]}). */
@@ -175,7 +215,8 @@ public final class TeacherEmbeddings implements StudentEmbeddings {
     @Override
     public String describe() {
         return source + " (" + width + " wide), projected on their principal directions"
-                + (studentVocabulary == null ? "" : ", and its vocabulary (" + studentVocabulary.size() + " pieces)");
+                + (studentVocabulary == null ? "" : ", for a vocabulary of " + studentVocabulary.size()
+                        + " pieces with the teacher's in it");
     }
 
     @Override

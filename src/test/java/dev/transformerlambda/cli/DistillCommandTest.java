@@ -3,6 +3,7 @@ package dev.transformerlambda.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.transformerlambda.data.DatasetReader;
 import dev.transformerlambda.data.LabelledText;
 import dev.transformerlambda.digest.Sha256;
@@ -21,7 +22,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -123,36 +127,48 @@ class DistillCommandTest {
     }
 
     @Test
-    void aBertTeachersWordsAreLabelledAloneAndItsOutputsStartTheStudentsEmbeddings() throws Exception {
+    void theTeachersWordsJoinTheLearnedVocabularyAndThoseNoTrainingTextHoldsAreLabelledAlone() throws Exception {
         Path teacher = TinyModels.fineTuned(dir.resolve("bert-teacher"), 4);
+        Path train = smallTrainingSet(4);
         Path distilled = dir.resolve("distilled");
         List<String> options = new ArrayList<>(STUDENT);
         options.set(options.indexOf("--epochs") + 1, "1");
-        options.set(options.indexOf("--width") + 1, "16");
-        List<String> args = new ArrayList<>(List.of("distill", "--data", smallTrainingSet(4).toString(), "--teacher",
+        List<String> args = new ArrayList<>(List.of("distill", "--data", train.toString(), "--teacher",
                 teacher.toString(), "--augment-per-text", "2", "--teacher-cache", dir.resolve("cache").toString(),
-                "--student-vocabulary", "TEACHER", "--student-embeddings", "TEACHER_OUTPUTS", "--word-texts",
+                "--teacher-words", "40", "--student-embeddings", "TEACHER_OUTPUTS", "--word-texts",
                 "--output", distilled.toString()));
         args.addAll(options);
         Execution run = execute(args);
         assertEquals(0, run.exit(), run.out());
 
-        List<String> vocabulary = new ArrayList<>(TokenizerVocabulary.read(distilled.resolve(ModelArtifact.TOKENIZER))
-                .keySet());
-        long words = vocabulary.stream().filter(p -> p.length() > 1 && p.chars().allMatch(Character::isLetter)).count();
+        Set<String> trainingWords = new HashSet<>();
+        for (String line : Files.readAllLines(train)) {
+            trainingWords.addAll(List.of(line.toLowerCase(Locale.ROOT).split("[^\\p{L}]+")));
+        }
+        Path tokenizer = distilled.resolve(ModelArtifact.TOKENIZER);
+        Set<String> teachersPieces = TokenizerVocabulary.read(teacher.resolve(ModelArtifact.TOKENIZER)).keySet();
+        List<String> unseen = TokenizerVocabulary.read(tokenizer).keySet().stream()
+                .filter(piece -> piece.length() > 1 && piece.chars().allMatch(Character::isLetter))
+                .filter(word -> teachersPieces.contains(word) && !trainingWords.contains(word)).toList();
+        assertTrue(unseen.size() > 10 && unseen.size() <= 40, unseen.toString());
+        try (HuggingFaceTokenizer student = ModelArtifact.openTokenizer(tokenizer, 32)) {
+            for (String word : unseen) {
+                assertEquals(List.of("[CLS]", word, "[SEP]"), List.of(student.encode(word).getTokens()), word);
+            }
+        }
         ArtifactManifest.Distillation distillation = ModelArtifact.verify(distilled).lineage().distillation();
-        assertTrue(words > 20, vocabulary.toString());
-        assertEquals(words, distillation.unlabelledTexts(), "each of the teacher's words in the student's vocabulary,"
-                + " labelled once");
+        assertEquals(unseen.size(), distillation.unlabelledTexts(), "each labelled once");
         assertTrue(distillation.studentEmbeddings().startsWith("the outputs of sst2"), distillation.studentEmbeddings());
     }
 
     @Test
-    void theTeachersVocabularyOrWordsAreRefusedWithATeacherThatHasNoneToGive() throws Exception {
+    void theTeachersPiecesAreRefusedWithATeacherThatHasNoneToGiveAndWordTextsWithoutThem() throws Exception {
         Path train = smallTrainingSet(4);
         for (List<String> options : List.of(
                 List.of("--student-vocabulary", "TEACHER"),
                 List.of("--student-vocabulary", "TEACHER", "--student-embeddings", "RANDOM"),
+                List.of("--teacher-words", "10"),
+                List.of("--teacher-words", "10", "--student-vocabulary", "TEACHER"),
                 List.of("--word-texts"))) {
             List<String> args = new ArrayList<>(List.of("distill", "--data", train.toString(), "--teacher",
                     TEACHER.toString(), "--teacher-cache", dir.resolve("cache").toString(), "--output",

@@ -84,6 +84,19 @@ class TeacherEmbeddingsTest {
     }
 
     @Test
+    void theTeachersWordsJoinALearnedVocabularyAfterItsOwnPiecesMostFrequentFirstAndNoneTwice() {
+        List<String> learned = List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "a", "f", "##m", "film", "good", "plot");
+
+        List<String> vocabulary = teacher().withWordsAdded(learned, 3).vocabulary().orElseThrow();
+
+        // "the", "film", "is", "good", "bad" in the teacher's order; "film" and "good" are learned already.
+        assertEquals(learned, vocabulary.subList(0, learned.size()), "the learned pieces keep their ids");
+        assertEquals(List.of("the", "is", "bad"), vocabulary.subList(learned.size(), vocabulary.size()));
+        assertTrue(TeacherEmbeddings.isWholeWord("bad") && !TeacherEmbeddings.isWholeWord("##ly")
+                && !TeacherEmbeddings.isWholeWord("a") && !TeacherEmbeddings.isWholeWord("[MASK]"));
+    }
+
+    @Test
     void aWordTheTrainingTextsNeverShowKeepsItsOwnPieceAndTheTeachersRow() throws Exception {
         TeacherEmbeddings embeddings = teacher().withVocabulary(64);
         List<String> vocabulary = embeddings.vocabulary().orElseThrow();
@@ -104,7 +117,7 @@ class TeacherEmbeddingsTest {
             assertEquals(distance(teacherRow("terrific"), teacherRow(other)),
                     distance(rows[vocabulary.indexOf("terrific")], rows[vocabulary.indexOf(other)]), 1e-4, other);
         }
-        assertTrue(embeddings.describe().contains("its vocabulary (64 pieces)"), embeddings.describe());
+        assertTrue(embeddings.describe().contains("a vocabulary of 64 pieces"), embeddings.describe());
     }
 
     @Test
