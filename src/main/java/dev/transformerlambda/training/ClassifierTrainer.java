@@ -136,8 +136,8 @@ public final class ClassifierTrainer {
                 train.labelCounts(), validation.size(), split.description(),
                 evaluation == null ? "" : ", scoring " + evaluation.size() + " once at the end");
         if (softTargets != null) {
-            log.printf("distilling %s %s: the teacher's logits for those examples, %d texts given unlabelled and %d"
-                    + " augmented texts, label weight %.2f%n", softTargets.teacher().name(),
+            log.printf("distilling %s %s: the teacher's logits for those examples, %d unlabelled texts (given, or"
+                    + " the teacher's words) and %d augmented texts, label weight %.2f%n", softTargets.teacher().name(),
                     softTargets.teacher().origin(), softTargets.givenUnlabelled(),
                     softTargets.unlabelledTexts().size() - softTargets.givenUnlabelled(), softTargets.labelWeight());
         }

@@ -64,7 +64,7 @@ record EncoderStart(ModelConfig config, Path tokenizer, long padId, long unknown
         Path tokenizer = staging.resolve(ModelArtifact.TOKENIZER);
         WordPieceTrainer.writeTokenizerJson(vocabulary, tokenizer);
         log.printf("vocabulary: %d word pieces (%s)%n", vocabulary.size(),
-                given != null ? "the teacher's" : "learned from the training texts");
+                given != null ? "chosen with the teacher's" : "learned from the training texts");
         ModelConfig config = ModelConfig.preLn(vocabulary.size(), labels.size(), options.layers(), options.width(),
                 options.heads(), options.ffnSize(), options.dropout(), options.maxLength(), options.pooling());
         TransformerClassifier block = (TransformerClassifier) initialized(config, model);

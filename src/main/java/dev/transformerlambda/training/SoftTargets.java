@@ -9,8 +9,9 @@ import java.util.List;
  * training example and then for every text without a label, in that order.
  *
  * @param unlabelledTexts texts without labels: those made from the training texts, then those given
- *     without labels ({@code givenUnlabelled} of them) and those made from them
- * @param givenUnlabelled how many of {@code unlabelledTexts} were given rather than made
+ *     without labels and those made from them, then the teacher's words alone
+ * @param givenUnlabelled how many of {@code unlabelledTexts} were given (as data or as the teacher's
+ *     words) rather than made
  * @param logits one row per training example, then one per unlabelled text
  * @param labelWeight how much the true label counts against the teacher's logits where a label is
  *     known: the loss is {@code w * cross-entropy + (1 - w) * MSE(logits)}; unlabelled texts learn
