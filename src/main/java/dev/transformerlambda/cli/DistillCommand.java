@@ -7,6 +7,7 @@ import dev.transformerlambda.data.LabelledText;
 import dev.transformerlambda.data.ValidationSplit;
 import dev.transformerlambda.digest.Sha256;
 import dev.transformerlambda.distillation.Augmenter;
+import dev.transformerlambda.distillation.PrincipalDirections;
 import dev.transformerlambda.distillation.TeacherEmbeddings;
 import dev.transformerlambda.distillation.TeacherLogits;
 import dev.transformerlambda.evaluation.ClassificationMetrics;
@@ -89,6 +90,11 @@ public final class DistillCommand implements Callable<Integer> {
             + " distributions at this temperature (default: ${DEFAULT-VALUE}).")
     float temperature = 0f;
 
+    @Option(names = "--feature-weight", description = "Weight of a second target, the teacher's pooled text"
+            + " vector on its principal directions, matched by the student's pooled vector with a squared error; 0"
+            + " to learn the logits alone (default: ${DEFAULT-VALUE}).")
+    float featureWeight = 0f;
+
     @Option(names = "--teacher-cache", paramLabel = "DIR", description = "Where the teacher's logits are cached,"
             + " keyed by teacher and texts (default: ${DEFAULT-VALUE}).")
     Path cache = Path.of(System.getProperty("java.io.tmpdir"), "transformer-lambda", "teacher-logits");
@@ -161,14 +167,21 @@ public final class DistillCommand implements Callable<Integer> {
                 List<String> fromElsewhere = new ArrayList<>(given);
                 fromElsewhere.addAll(new Augmenter(perText, maskRate, replaceRate, ngramRate, seed + 1).augment(given));
                 fromElsewhere.addAll(words);
-                String key = TeacherLogits.key(teacherSha256, texts);
-                float[][] logits = TeacherLogits.score(model, key, texts, cache, log);
+                boolean pooled = featureWeight > 0;
+                String key = cacheKey(teacherSha256, texts, pooled);
+                float[][] logits = TeacherLogits.score(model, key, texts, pooled, cache, log);
                 List<String> unlabelled = new ArrayList<>(augmented);
                 if (!fromElsewhere.isEmpty()) {
-                    String elsewhereKey = TeacherLogits.key(teacherSha256, fromElsewhere);
-                    logits = concat(logits, TeacherLogits.score(model, elsewhereKey, fromElsewhere, cache, log));
+                    String elsewhereKey = cacheKey(teacherSha256, fromElsewhere, pooled);
+                    logits = concat(logits, TeacherLogits.score(model, elsewhereKey, fromElsewhere, pooled, cache,
+                            log));
                     key = key + "+" + elsewhereKey;
                     unlabelled.addAll(fromElsewhere);
+                }
+                float[][] targets = reorder(logits, columns);
+                if (pooled) {
+                    targets = withPooledProjected(targets, columns.length, options.width());
+                    key = key + " on " + options.width() + " principal directions";
                 }
                 ClassificationMetrics teacherEvaluation = null;
                 if (evaluation != null) {
@@ -179,9 +192,9 @@ public final class DistillCommand implements Callable<Integer> {
                     log.printf("teacher on %s: accuracy %.4f, macro-F1 %.4f%n", evaluation.source(),
                             teacherEvaluation.accuracy(), teacherEvaluation.macroF1());
                 }
-                return new SoftTargets(unlabelled, given.size() + words.size(), reorder(logits, columns), labelWeight,
-                        temperature, new Source(manifest.name(), manifest.version(), teacherSha256), augmenter.describe(), key,
-                        teacherEvaluation, embeddings);
+                return new SoftTargets(unlabelled, given.size() + words.size(), targets, labelWeight, temperature,
+                        new Source(manifest.name(), manifest.version(), teacherSha256), augmenter.describe(), key,
+                        teacherEvaluation, embeddings, featureWeight);
             }
         } finally {
             ModelArtifact.delete(work);
@@ -300,11 +313,45 @@ public final class DistillCommand implements Callable<Integer> {
         return columns;
     }
 
-    private static float[][] reorder(float[][] logits, int[] columns) {
-        float[][] out = new float[logits.length][columns.length];
-        for (int row = 0; row < logits.length; row++) {
+    /** The rows with their logits in the student's label order; any columns after the logits as they were. */
+    private static float[][] reorder(float[][] rows, int[] columns) {
+        float[][] out = new float[rows.length][];
+        for (int row = 0; row < rows.length; row++) {
+            out[row] = rows[row].clone();
             for (int c = 0; c < columns.length; c++) {
-                out[row][c] = logits[row][columns[c]];
+                out[row][c] = rows[row][columns[c]];
+            }
+        }
+        return out;
+    }
+
+    private static String cacheKey(String teacherSha256, List<String> texts, boolean pooled) {
+        return pooled ? TeacherLogits.keyWithPooled(teacherSha256, texts) : TeacherLogits.key(teacherSha256, texts);
+    }
+
+    /**
+     * Rows of logits and the teacher's pooled vector, with the vectors projected on their top {@code
+     * width} principal directions and scaled to a root mean square of 1, the scale of the student's
+     * layer-normalised outputs.
+     */
+    private static float[][] withPooledProjected(float[][] rows, int classes, int width) {
+        float[][] vectors = new float[rows.length][];
+        for (int row = 0; row < rows.length; row++) {
+            vectors[row] = Arrays.copyOfRange(rows[row], classes, rows[row].length);
+        }
+        float[][] projected = PrincipalDirections.project(vectors, Math.min(width, vectors[0].length), width);
+        double sumOfSquares = 0;
+        for (float[] vector : projected) {
+            for (float value : vector) {
+                sumOfSquares += (double) value * value;
+            }
+        }
+        float scale = (float) (1 / Math.sqrt(sumOfSquares / ((double) rows.length * width)));
+        float[][] out = new float[rows.length][classes + width];
+        for (int row = 0; row < rows.length; row++) {
+            System.arraycopy(rows[row], 0, out[row], 0, classes);
+            for (int d = 0; d < width; d++) {
+                out[row][classes + d] = projected[row][d] * scale;
             }
         }
         return out;

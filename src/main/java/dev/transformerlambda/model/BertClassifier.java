@@ -15,8 +15,8 @@ import ai.djl.util.PairList;
  * A classifier on a BERT-layout encoder, the shape a pretrained encoder is fine-tuned in: the
  * {@link BertEncoder}, pooling over real tokens (or {@code [CLS]}), dropout and a linear head.
  *
- * <p>Inputs and output as {@link TransformerClassifier}: token ids and attention mask (B, T),
- * logits (B, classes).
+ * <p>Inputs and outputs as {@link TransformerClassifier}: token ids and attention mask (B, T) in;
+ * logits (B, classes) and the pooled text vectors (B, E) out.
  */
 public class BertClassifier extends AbstractBlock {
 
@@ -47,12 +47,13 @@ public class BertClassifier extends AbstractBlock {
         NDArray realTokens = inputs.get(1).toType(DataType.FLOAT32, false);
         NDArray pooled = config.pooling().pool(hidden, realTokens);
         NDArray dropped = dropout.forward(ps, new NDList(pooled), training).head();
-        return head.forward(ps, new NDList(dropped), training);
+        return new NDList(head.forward(ps, new NDList(dropped), training).head(), pooled);
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), config.classes())};
+        long texts = inputShapes[0].get(0);
+        return new Shape[] {new Shape(texts, config.classes()), new Shape(texts, config.width())};
     }
 
     @Override

@@ -9,14 +9,17 @@ import java.util.List;
 
 /**
  * Texts in, the classifier's raw logits out (one row per text): what a teacher hands its student,
- * before softmax turns them into the probabilities a {@link Prediction} carries.
+ * before softmax turns them into the probabilities a {@link Prediction} carries. With {@code
+ * pooled}, each row goes on with the pooled text vector the logits were computed from.
  */
 public class LogitsTranslator implements NoBatchifyTranslator<List<String>, float[][]> {
 
     private final HuggingFaceTokenizer tokenizer;
+    private final boolean pooled;
 
-    public LogitsTranslator(HuggingFaceTokenizer tokenizer) {
+    public LogitsTranslator(HuggingFaceTokenizer tokenizer, boolean pooled) {
         this.tokenizer = tokenizer;
+        this.pooled = pooled;
     }
 
     @Override
@@ -26,13 +29,13 @@ public class LogitsTranslator implements NoBatchifyTranslator<List<String>, floa
 
     @Override
     public float[][] processOutput(TranslatorContext ctx, NDList list) {
-        NDArray logits = list.head();
-        int rows = (int) logits.getShape().get(0);
-        int classes = (int) logits.getShape().get(1);
-        float[] flat = logits.toFloatArray();
-        float[][] out = new float[rows][classes];
-        for (int row = 0; row < rows; row++) {
-            System.arraycopy(flat, row * classes, out[row], 0, classes);
+        NDArray rows = pooled ? list.head().concat(list.get(1), 1) : list.head();
+        int count = (int) rows.getShape().get(0);
+        int width = (int) rows.getShape().get(1);
+        float[] flat = rows.toFloatArray();
+        float[][] out = new float[count][width];
+        for (int row = 0; row < count; row++) {
+            System.arraycopy(flat, row * width, out[row], 0, width);
         }
         return out;
     }

@@ -24,8 +24,9 @@ import java.util.List;
  * pre-LN encoder layers, a final layer norm, pooling over real tokens only, and a linear head.
  *
  * <p>Inputs: token ids (B, T) and an attention mask (B, T) with 1 for real tokens and 0 for
- * padding. Output: logits (B, classes). Padding is masked out of attention and pooling, so the
- * same text gives the same logits whatever length its batch is padded to.
+ * padding. Outputs: logits (B, classes), and the pooled text vectors (B, E) the head reads, which a
+ * distilled student may learn to match to its teacher's. Padding is masked out of attention and
+ * pooling, so the same text gives the same logits whatever length its batch is padded to.
  */
 public class TransformerClassifier extends AbstractBlock {
 
@@ -97,7 +98,8 @@ public class TransformerClassifier extends AbstractBlock {
         hidden = finalNorm.forward(ps, new NDList(hidden), training).head();
 
         NDArray pooled = config.pooling().pool(hidden, realTokens);
-        return head.forward(ps, new NDList(dropout(ps, pooled, training)), training);
+        NDArray logits = head.forward(ps, new NDList(dropout(ps, pooled, training)), training).head();
+        return new NDList(logits, pooled);
     }
 
     private NDArray dropout(ParameterStore ps, NDArray array, boolean training) {
@@ -107,7 +109,8 @@ public class TransformerClassifier extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), config.classes())};
+        long texts = inputShapes[0].get(0);
+        return new Shape[] {new Shape(texts, config.classes()), new Shape(texts, config.width())};
     }
 
     @Override

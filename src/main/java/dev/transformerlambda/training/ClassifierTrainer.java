@@ -161,8 +161,9 @@ public final class ClassifierTrainer {
                                 + softTargets.temperature() + "|"
                                 + (softTargets.studentEmbeddings() == null ? "random"
                                         : softTargets.studentEmbeddings().describe())));
-                Loss loss = softTargets == null ? Loss.softmaxCrossEntropyLoss()
-                        : new DistillationLoss(softTargets.labelWeight(), softTargets.temperature());
+                Loss loss = softTargets == null ? new LabelLoss()
+                        : new DistillationLoss(softTargets.labelWeight(), softTargets.temperature(),
+                                softTargets.featureWeight());
                 fit = fit(model, tokenizer, batches, loss, labels, validation, staging, fingerprint,
                         resume(staging, fingerprint));
                 scored = evaluation == null ? fit.best() : scoreOnce(model, tokenizer, labels, evaluation, staging);
@@ -256,7 +257,8 @@ public final class ClassifierTrainer {
         StudentEmbeddings embeddings = softTargets.studentEmbeddings();
         return new Lineage(pretrained, softTargets.teacher(), new Distillation(softTargets.augmentation(),
                 softTargets.unlabelledTexts().size() - softTargets.givenUnlabelled(), softTargets.givenUnlabelled(),
-                softTargets.labelWeight(), DistillationLoss.describe(softTargets.temperature()),
+                softTargets.labelWeight(), DistillationLoss.describe(softTargets.temperature(),
+                        softTargets.featureWeight()),
                 softTargets.teacherEvaluation(),
                 embeddings == null ? null : embeddings.describe()));
     }

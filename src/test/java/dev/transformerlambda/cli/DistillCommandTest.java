@@ -101,7 +101,8 @@ class DistillCommandTest {
     }
 
     @Test
-    void unlabelledTextsAreLabelledByTheTeacherOnceEachAndNeverOneTheStudentIsChosenOrScoredOnWithKlAtATemperature() throws Exception {
+    void unlabelledTextsAreLabelledByTheTeacherOnceEachAndNeverOneTheStudentIsChosenOrScoredOnWithKlAndPooledVectors()
+            throws Exception {
         Path train = smallTrainingSet(4);
         String trainingText = Files.readAllLines(train).get(1).split("\t", 2)[1];
         String evaluationText = texts("sentiment-dev.tsv").get(0);
@@ -114,7 +115,7 @@ class DistillCommandTest {
         List<String> args = new ArrayList<>(List.of("distill", "--data", train.toString(), "--eval-data",
                 fixture("sentiment-dev.tsv"), "--teacher", TEACHER.toString(), "--augment-per-text", "2",
                 "--teacher-cache", dir.resolve("cache").toString(), "--unlabelled-data", unlabelled.toString(),
-                "--temperature", "2", "--output", distilled.toString()));
+                "--temperature", "2", "--feature-weight", "1", "--output", distilled.toString()));
         args.addAll(oneEpoch);
         Execution run = execute(args);
         assertEquals(0, run.exit(), run.out());
@@ -123,7 +124,8 @@ class DistillCommandTest {
                 + " texts, 1 repeats dropped"), run.out());
         ArtifactManifest.Distillation distillation = ModelArtifact.verify(distilled).lineage().distillation();
         assertEquals(2, distillation.unlabelledTexts());
-        assertEquals("KL divergence at temperature 2.00", distillation.loss());
+        assertEquals("KL divergence at temperature 2.00, plus 1.00 x mean squared error of the pooled text vectors"
+                + " against the teacher's on its principal directions", distillation.loss());
     }
 
     @Test

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 class DistillationLossTest {
 
     private static final float[][] STUDENT = {{1f, -1f}, {0.5f, 2f}};
+    private static final float[][] STUDENT_POOLED = {{0.5f, -1f, 2f}, {0f, 1f, -0.5f}};
 
     @Test
     void aShiftOfTheTeachersLogitsChangesNothing() {
@@ -56,6 +57,24 @@ class DistillationLossTest {
         }
     }
 
+    @Test
+    void theTeachersPooledVectorsAfterItsLogitsAddTheirWeightedSquaredError() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[] unlabelled = {TokenizedBatches.NO_LABEL, TokenizedBatches.NO_LABEL};
+            // Logits equal to the student's, then pooled vectors: equal in the first text, off in the second.
+            float[][] teacher = {{1f, -1f, 0.5f, -1f, 2f}, {0.5f, 2f, 1f, 1f, 1.5f}};
+            NDList targets = new NDList(manager.create(unlabelled), manager.create(teacher));
+            NDList student = new NDList(manager.create(STUDENT), manager.create(STUDENT_POOLED));
+
+            float loss = new DistillationLoss(0f, 0f, 3f).evaluate(targets, student).getFloat();
+
+            double squaredError = (1 * 1 + 0 * 0 + 2 * 2) / 6.0; // (1 - 0)^2, (1 - 1)^2, (1.5 + 0.5)^2 over 6 numbers
+            assertEquals(3 * squaredError, loss, 1e-5, "weight 3 times the mean squared error of the pooled vectors");
+            assertEquals(0f, new DistillationLoss(0f, 0f, 0f).evaluate(targets, student).getFloat(), 1e-6f,
+                    "weight 0: the pooled vectors are ignored");
+        }
+    }
+
     private static double[] softmax(double a, double b) {
         double max = Math.max(a, b);
         double ea = Math.exp(a - max);
@@ -70,7 +89,7 @@ class DistillationLossTest {
     private static float loss(NDManager manager, float labelWeight, float temperature, float[] labels,
             float[][] teacher) {
         NDList targets = new NDList(manager.create(labels), manager.create(teacher));
-        return new DistillationLoss(labelWeight, temperature).evaluate(targets, new NDList(manager.create(STUDENT)))
-                .getFloat();
+        return new DistillationLoss(labelWeight, temperature, 0f)
+                .evaluate(targets, new NDList(manager.create(STUDENT), manager.create(STUDENT_POOLED))).getFloat();
     }
 }
