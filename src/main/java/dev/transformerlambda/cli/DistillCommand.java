@@ -7,7 +7,7 @@ import dev.transformerlambda.data.LabelledText;
 import dev.transformerlambda.data.ValidationSplit;
 import dev.transformerlambda.digest.Sha256;
 import dev.transformerlambda.distillation.Augmenter;
-import dev.transformerlambda.distillation.PrincipalDirections;
+import dev.transformerlambda.distillation.PooledTargets;
 import dev.transformerlambda.distillation.TeacherEmbeddings;
 import dev.transformerlambda.distillation.TeacherLogits;
 import dev.transformerlambda.evaluation.ClassificationMetrics;
@@ -138,6 +138,9 @@ public final class DistillCommand implements Callable<Integer> {
 
     private SoftTargets softTargets(TrainingOptions options, ValidationSplit split, LabelledDataset evaluation,
             Supplier<S3Client> s3) throws Exception {
+        if (featureWeight < 0) {
+            throw new ParameterException(spec.commandLine(), "--feature-weight must be 0 or more, got " + featureWeight);
+        }
         PrintWriter log = spec.commandLine().getOut();
         Path work = Files.createTempDirectory("distill-teacher-");
         try {
@@ -180,7 +183,7 @@ public final class DistillCommand implements Callable<Integer> {
                 }
                 float[][] targets = reorder(logits, columns);
                 if (pooled) {
-                    targets = withPooledProjected(targets, columns.length, options.width());
+                    targets = PooledTargets.projected(targets, columns.length, options.width());
                     key = key + " on " + options.width() + " principal directions";
                 }
                 ClassificationMetrics teacherEvaluation = null;
@@ -327,33 +330,5 @@ public final class DistillCommand implements Callable<Integer> {
 
     private static String cacheKey(String teacherSha256, List<String> texts, boolean pooled) {
         return pooled ? TeacherLogits.keyWithPooled(teacherSha256, texts) : TeacherLogits.key(teacherSha256, texts);
-    }
-
-    /**
-     * Rows of logits and the teacher's pooled vector, with the vectors projected on their top {@code
-     * width} principal directions and scaled to a root mean square of 1, the scale of the student's
-     * layer-normalised outputs.
-     */
-    private static float[][] withPooledProjected(float[][] rows, int classes, int width) {
-        float[][] vectors = new float[rows.length][];
-        for (int row = 0; row < rows.length; row++) {
-            vectors[row] = Arrays.copyOfRange(rows[row], classes, rows[row].length);
-        }
-        float[][] projected = PrincipalDirections.project(vectors, Math.min(width, vectors[0].length), width);
-        double sumOfSquares = 0;
-        for (float[] vector : projected) {
-            for (float value : vector) {
-                sumOfSquares += (double) value * value;
-            }
-        }
-        float scale = (float) (1 / Math.sqrt(sumOfSquares / ((double) rows.length * width)));
-        float[][] out = new float[rows.length][classes + width];
-        for (int row = 0; row < rows.length; row++) {
-            System.arraycopy(rows[row], 0, out[row], 0, classes);
-            for (int d = 0; d < width; d++) {
-                out[row][classes + d] = projected[row][d] * scale;
-            }
-        }
-        return out;
     }
 }
