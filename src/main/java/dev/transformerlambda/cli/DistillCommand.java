@@ -171,11 +171,11 @@ public final class DistillCommand implements Callable<Integer> {
                 fromElsewhere.addAll(new Augmenter(perText, maskRate, replaceRate, ngramRate, seed + 1).augment(given));
                 fromElsewhere.addAll(words);
                 boolean pooled = featureWeight > 0;
-                String key = cacheKey(teacherSha256, texts, pooled);
+                String key = TeacherLogits.key(teacherSha256, texts, pooled);
                 float[][] logits = TeacherLogits.score(model, key, texts, pooled, cache, log);
                 List<String> unlabelled = new ArrayList<>(augmented);
                 if (!fromElsewhere.isEmpty()) {
-                    String elsewhereKey = cacheKey(teacherSha256, fromElsewhere, pooled);
+                    String elsewhereKey = TeacherLogits.key(teacherSha256, fromElsewhere, pooled);
                     logits = concat(logits, TeacherLogits.score(model, elsewhereKey, fromElsewhere, pooled, cache,
                             log));
                     key = key + "+" + elsewhereKey;
@@ -326,9 +326,5 @@ public final class DistillCommand implements Callable<Integer> {
             }
         }
         return out;
-    }
-
-    private static String cacheKey(String teacherSha256, List<String> texts, boolean pooled) {
-        return pooled ? TeacherLogits.keyWithPooled(teacherSha256, texts) : TeacherLogits.key(teacherSha256, texts);
     }
 }

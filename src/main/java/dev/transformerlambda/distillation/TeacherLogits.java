@@ -36,9 +36,9 @@ public final class TeacherLogits {
         return Sha256.of(teacherSha256 + "\n" + String.join("\n", texts));
     }
 
-    /** The cache key of {@code texts}' logits and pooled text vectors. */
-    public static String keyWithPooled(String teacherSha256, List<String> texts) {
-        return key(teacherSha256 + " pooled", texts);
+    /** The cache key of {@code texts}' logits and, with {@code pooled}, their pooled text vectors. */
+    public static String key(String teacherSha256, List<String> texts, boolean pooled) {
+        return pooled ? key(teacherSha256 + " pooled", texts) : key(teacherSha256, texts);
     }
 
     /**
@@ -52,7 +52,7 @@ public final class TeacherLogits {
 
     /**
      * As {@link #score(TextClassifier, String, List, Path, PrintWriter)}; with {@code pooled} each
-     * row goes on with the teacher's pooled text vector (cache it under {@link #keyWithPooled}).
+     * row goes on with the teacher's pooled text vector (cache it under {@link #key(String, List, boolean)}).
      */
     public static float[][] score(TextClassifier teacher, String key, List<String> texts, boolean pooled,
             Path cacheDir, PrintWriter log) throws IOException, TranslateException {

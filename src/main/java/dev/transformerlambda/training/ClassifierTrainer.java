@@ -137,8 +137,8 @@ public final class ClassifierTrainer {
                 evaluation == null ? "" : ", scoring " + evaluation.size() + " once at the end");
         if (softTargets != null) {
             log.printf("distilling %s %s: the teacher's logits for those examples, %d unlabelled texts (given, or"
-                    + " the teacher's words) and %d augmented texts, label weight %.2f%n", softTargets.teacher().name(),
-                    softTargets.teacher().origin(), softTargets.givenUnlabelled(),
+                    + " the teacher's words) and %d augmented texts, label weight %.2f%n",
+                    softTargets.teacher().name(), softTargets.teacher().origin(), softTargets.givenUnlabelled(),
                     softTargets.unlabelledTexts().size() - softTargets.givenUnlabelled(), softTargets.labelWeight());
         }
 
@@ -158,7 +158,8 @@ public final class ClassifierTrainer {
                         start.unknownId(), options.tokenDropout(), softTargets);
                 String fingerprint = TrainingCheckpoint.fingerprint(options, train.sha256(),
                         validation.sha256() + (softTargets == null ? "" : "|" + softTargets.cacheKey() + "|"
-                                + softTargets.temperature() + "|"
+                                + DistillationLoss.describe(softTargets.temperature(),
+                                        softTargets.featureWeight()) + "|"
                                 + (softTargets.studentEmbeddings() == null ? "random"
                                         : softTargets.studentEmbeddings().describe())));
                 Loss loss = softTargets == null ? new LabelLoss()
