@@ -10,6 +10,9 @@ import dev.transformerlambda.distillation.Augmenter;
 import dev.transformerlambda.distillation.PooledTargets;
 import dev.transformerlambda.distillation.TeacherEmbeddings;
 import dev.transformerlambda.distillation.TeacherLogits;
+import dev.transformerlambda.distillation.TrainingWords;
+import dev.transformerlambda.distillation.WordNeighbours;
+import dev.transformerlambda.distillation.WordReplacement;
 import dev.transformerlambda.evaluation.ClassificationMetrics;
 import dev.transformerlambda.evaluation.Evaluator;
 import dev.transformerlambda.model.ArtifactManifest;
@@ -26,10 +29,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -51,6 +56,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class DistillCommand implements Callable<Integer> {
 
     private static final int EVALUATION_BATCH = 64;
+    /** TinyBERT's number of candidates per word. */
+    private static final int NEIGHBOURS = 15;
 
     @Spec
     CommandSpec spec;
@@ -67,9 +74,17 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--mask-rate", description = "Chance a word is masked (default: ${DEFAULT-VALUE}).")
     double maskRate = 0.1;
 
-    @Option(names = "--replace-rate", description = "Chance a word is replaced by another training word"
-            + " (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--replace-rate", description = "Chance a word is replaced by another (default:"
+            + " ${DEFAULT-VALUE}).")
     double replaceRate = 0.1;
+
+    @Option(names = "--replace-with", description = "Where a replacing word comes from: TRAINING_WORDS (any, by"
+            + " frequency) or TEACHER_NEIGHBOURS (one of the word's " + NEIGHBOURS + " nearest words in a BERT-family"
+            + " teacher's word embeddings, as TinyBERT's augmentation does) (default: ${DEFAULT-VALUE}).")
+    Replacement replaceWith = Replacement.TRAINING_WORDS;
+
+    /** Where a replacing word comes from. */
+    enum Replacement { TRAINING_WORDS, TEACHER_NEIGHBOURS }
 
     @Option(names = "--ngram-rate", description = "Chance a text is cut to one of its 1- to 5-grams"
             + " (default: ${DEFAULT-VALUE}).")
@@ -154,21 +169,26 @@ public final class DistillCommand implements Callable<Integer> {
                 long seed = options.seed();
                 Augmenter augmenter = new Augmenter(perText, maskRate, replaceRate, ngramRate, seed);
                 List<String> trainTexts = split.train().examples().stream().map(LabelledText::text).toList();
-                List<String> augmented = augmenter.augment(trainTexts);
-                List<String> texts = new ArrayList<>(trainTexts);
-                texts.addAll(augmented);
-                log.printf("teacher %s %s (%s): %d training texts and %d augmented ones (%s)%n", manifest.name(),
-                        manifest.version(), manifest.architecture(), trainTexts.size(), augmented.size(),
-                        augmenter.describe());
-                // Texts from elsewhere (the given ones and theirs, the teacher's words) are scored apart, so
-                // the training texts' logits stay cached under the same key whether or not they come too.
                 List<String> given = unlabelledData == null ? List.of()
                         : unlabelled(new DataSource(s3).readTexts(unlabelledData), split, evaluation, log);
+                WordNeighbours neighbours = replaceWith == Replacement.TEACHER_NEIGHBOURS
+                        ? neighbours(model, teacherDir.resolve(manifest.tokenizer()), trainTexts, given, log) : null;
+                WordReplacement trainingReplacement = replacementFor(trainTexts, neighbours);
+                List<String> augmented = augmenter.augment(trainTexts, trainingReplacement);
+                List<String> texts = new ArrayList<>(trainTexts);
+                texts.addAll(augmented);
+                String augmentation = augmenter.describe(trainingReplacement);
+                log.printf("teacher %s %s (%s): %d training texts and %d augmented ones (%s)%n", manifest.name(),
+                        manifest.version(), manifest.architecture(), trainTexts.size(), augmented.size(),
+                        augmentation);
+                // Texts from elsewhere (the given ones and theirs, the teacher's words) are scored apart, so
+                // the training texts' logits stay cached under the same key whether or not they come too.
                 TeacherEmbeddings embeddings = studentEmbeddings(model, teacherDir.resolve(manifest.tokenizer()),
                         options, trainTexts, log);
                 List<String> words = wordTexts ? unseenWords(embeddings, trainTexts, split, evaluation, log) : List.of();
                 List<String> fromElsewhere = new ArrayList<>(given);
-                fromElsewhere.addAll(new Augmenter(perText, maskRate, replaceRate, ngramRate, seed + 1).augment(given));
+                fromElsewhere.addAll(new Augmenter(perText, maskRate, replaceRate, ngramRate, seed + 1)
+                        .augment(given, replacementFor(given, neighbours)));
                 fromElsewhere.addAll(words);
                 boolean pooled = featureWeight > 0;
                 String key = TeacherLogits.key(teacherSha256, texts, pooled);
@@ -196,12 +216,40 @@ public final class DistillCommand implements Callable<Integer> {
                             teacherEvaluation.accuracy(), teacherEvaluation.macroF1());
                 }
                 return new SoftTargets(unlabelled, given.size() + words.size(), targets, labelWeight, temperature,
-                        new Source(manifest.name(), manifest.version(), teacherSha256), augmenter.describe(), key,
+                        new Source(manifest.name(), manifest.version(), teacherSha256), augmentation, key,
                         teacherEvaluation, embeddings, featureWeight);
             }
         } finally {
             ModelArtifact.delete(work);
         }
+    }
+
+    /** The teacher's nearest words to each word of {@code texts} and {@code moreTexts} it has a row for. */
+    private WordNeighbours neighbours(TextClassifier teacherModel, Path tokenizerJson, List<String> texts,
+            List<String> moreTexts, PrintWriter log) throws IOException {
+        TeacherEmbeddings embeddings = TeacherEmbeddings.of(teacherModel, tokenizerJson).orElseThrow(() ->
+                new ParameterException(spec.commandLine(), "the teacher is not BERT-family: it has no word embeddings"
+                        + " to find neighbours in (--replace-with TEACHER_NEIGHBOURS)"));
+        Map<String, Integer> counts = new HashMap<>();
+        for (List<String> some : List.of(texts, moreTexts)) {
+            for (String text : some) {
+                for (String word : text.trim().split("\\s+")) {
+                    counts.merge(word, 1, Integer::sum);
+                }
+            }
+        }
+        WordNeighbours neighbours = embeddings.neighbours(counts.keySet(), NEIGHBOURS);
+        log.printf("word neighbours: %s%n", neighbours.describe());
+        // One example, so that a reader of the log can judge them: the most frequent word with neighbours.
+        counts.entrySet().stream().filter(e -> e.getKey().length() > 3 && !neighbours.of(e.getKey()).isEmpty())
+                .max(Map.Entry.comparingByValue())
+                .ifPresent(e -> log.printf("  e.g. %s: %s%n", e.getKey(), String.join(", ", neighbours.of(e.getKey()))));
+        return neighbours;
+    }
+
+    /** The teacher's neighbours when there are some, else the words of {@code texts} by frequency. */
+    private static WordReplacement replacementFor(List<String> texts, WordNeighbours neighbours) {
+        return neighbours != null ? neighbours : TrainingWords.of(texts);
     }
 
     /** The teacher's word embeddings (and vocabulary) for the student, as the options ask; null for none. */

@@ -15,6 +15,7 @@ import dev.transformerlambda.training.StudentEmbeddings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -186,6 +187,22 @@ public final class TeacherEmbeddings implements StudentEmbeddings {
     public List<String> sharedWords() {
         return studentVocabulary == null ? List.of()
                 : studentVocabulary.stream().filter(piece -> isWholeWord(piece) && vocabulary.containsKey(piece)).toList();
+    }
+
+    /**
+     * For each of {@code words} that is one of the teacher's whole words, the {@code count} nearest
+     * of its other whole words by the cosine of these rows: the words an {@link Augmenter} may put in
+     * its place.
+     */
+    public WordNeighbours neighbours(Collection<String> words, int count) {
+        List<String> candidates = piecesById().stream().filter(TeacherEmbeddings::isWholeWord).toList();
+        List<String> queries = words.stream().distinct()
+                .filter(word -> isWholeWord(word) && vocabulary.containsKey(word)).sorted().toList();
+        return WordNeighbours.nearest(queries, rowsOf(queries), candidates, rowsOf(candidates), count, source);
+    }
+
+    private float[][] rowsOf(List<String> pieces) {
+        return pieces.stream().map(this::teacherRow).toArray(float[][]::new);
     }
 
     /** A piece that is a word of two letters or more, not a character or a word's continuation. */

@@ -129,7 +129,8 @@ class DistillCommandTest {
     }
 
     @Test
-    void theTeachersWordsJoinTheLearnedVocabularyAndThoseNoTrainingTextHoldsAreLabelledAlone() throws Exception {
+    void theTeachersWordsJoinTheLearnedVocabularyThoseNoTrainingTextHoldsAreLabelledAloneAndReplaceTheirNeighbours()
+            throws Exception {
         Path teacher = TinyModels.fineTuned(dir.resolve("bert-teacher"), 4);
         Path train = smallTrainingSet(4);
         Path distilled = dir.resolve("distilled");
@@ -138,7 +139,7 @@ class DistillCommandTest {
         List<String> args = new ArrayList<>(List.of("distill", "--data", train.toString(), "--teacher",
                 teacher.toString(), "--augment-per-text", "2", "--teacher-cache", dir.resolve("cache").toString(),
                 "--teacher-words", "40", "--student-embeddings", "TEACHER_OUTPUTS", "--word-texts",
-                "--output", distilled.toString()));
+                "--replace-with", "TEACHER_NEIGHBOURS", "--output", distilled.toString()));
         args.addAll(options);
         Execution run = execute(args);
         assertEquals(0, run.exit(), run.out());
@@ -161,17 +162,21 @@ class DistillCommandTest {
         ArtifactManifest.Distillation distillation = ModelArtifact.verify(distilled).lineage().distillation();
         assertEquals(unseen.size(), distillation.unlabelledTexts(), "each labelled once");
         assertTrue(distillation.studentEmbeddings().startsWith("the outputs of sst2"), distillation.studentEmbeddings());
+        assertTrue(distillation.augmentation().contains("replace 0.10 (one of the 15 nearest words in the word"
+                + " embeddings of sst2"), distillation.augmentation());
+        assertTrue(run.out().contains("word neighbours: "), run.out());
     }
 
     @Test
-    void theTeachersPiecesAreRefusedWithATeacherThatHasNoneToGiveAndWordTextsWithoutThem() throws Exception {
+    void theTeachersPiecesAndNeighboursAreRefusedWithATeacherThatHasNoneToGiveAndWordTextsWithoutThem() throws Exception {
         Path train = smallTrainingSet(4);
         for (List<String> options : List.of(
                 List.of("--student-vocabulary", "TEACHER"),
                 List.of("--student-vocabulary", "TEACHER", "--student-embeddings", "RANDOM"),
                 List.of("--teacher-words", "10"),
                 List.of("--teacher-words", "10", "--student-vocabulary", "TEACHER"),
-                List.of("--word-texts"))) {
+                List.of("--word-texts"),
+                List.of("--replace-with", "TEACHER_NEIGHBOURS"))) {
             List<String> args = new ArrayList<>(List.of("distill", "--data", train.toString(), "--teacher",
                     TEACHER.toString(), "--teacher-cache", dir.resolve("cache").toString(), "--output",
                     dir.resolve("refused").toString()));

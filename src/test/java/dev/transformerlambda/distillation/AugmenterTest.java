@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -53,5 +55,36 @@ class AugmenterTest {
         for (String text : made) {
             assertTrue(vocabulary.containsAll(Arrays.asList(text.split(" "))), text);
         }
+    }
+
+    @Test
+    void aReplacedWordComesFromTheReplacementInItsPlaceAndTheManifestSaysWhere() {
+        WordReplacement shout = new WordReplacement() {
+            @Override
+            public String replace(String word, Random random) {
+                return word.toUpperCase(Locale.ROOT);
+            }
+
+            @Override
+            public String describe() {
+                return "the word in capitals";
+            }
+        };
+        Augmenter augmenter = new Augmenter(10, 0, 0.5, 0, 5);
+
+        List<String> made = augmenter.augment(TEXTS, shout);
+
+        assertTrue(made.size() > TEXTS.size(), "made " + made.size());
+        for (String text : made) {
+            String[] words = text.split(" ");
+            String original = TEXTS.stream().filter(t -> t.equalsIgnoreCase(text)).findFirst().orElseThrow();
+            String[] originalWords = original.split(" ");
+            for (int i = 0; i < words.length; i++) {
+                assertTrue(words[i].equals(originalWords[i])
+                        || words[i].equals(originalWords[i].toUpperCase(Locale.ROOT)), text);
+            }
+        }
+        assertTrue(augmenter.describe(shout).contains("replace 0.50 (the word in capitals)"), augmenter.describe(shout));
+        assertTrue(augmenter.describe().contains("(training words by frequency)"), augmenter.describe());
     }
 }

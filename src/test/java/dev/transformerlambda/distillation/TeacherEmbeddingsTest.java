@@ -15,6 +15,7 @@ import dev.transformerlambda.training.TinyModels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +95,38 @@ class TeacherEmbeddingsTest {
         assertEquals(List.of("the", "is", "bad"), vocabulary.subList(learned.size(), vocabulary.size()));
         assertTrue(TeacherEmbeddings.isWholeWord("bad") && !TeacherEmbeddings.isWholeWord("##ly")
                 && !TeacherEmbeddings.isWholeWord("a") && !TeacherEmbeddings.isWholeWord("[MASK]"));
+    }
+
+    @Test
+    void aWordsNeighboursAreTheTeachersOtherWholeWordsNearestByCosineAndAWordWithoutARowHasNone() {
+        List<String> wholeWords = List.of("the", "film", "is", "good", "bad", "terrific", "dreadful");
+
+        WordNeighbours neighbours = teacher().neighbours(List.of("good", "dreadful", "plot", "##ly", "good"), 3);
+
+        for (String word : List.of("good", "dreadful")) {
+            List<String> expected = wholeWords.stream().filter(other -> !other.equals(word))
+                    .sorted(Comparator.comparingDouble(other -> -cosine(teacherRow(word), teacherRow(other))))
+                    .limit(3).toList();
+            assertEquals(expected, neighbours.of(word), word);
+            assertTrue(expected.contains(neighbours.replace(word, new Random(1))), word);
+        }
+        assertEquals(List.of(), neighbours.of("plot"), "not the teacher's word");
+        assertEquals(List.of(), neighbours.of("##ly"), "not a whole word");
+        assertEquals("plot", neighbours.replace("plot", new Random(1)), "kept");
+        assertTrue(neighbours.describe().contains("3 nearest words in teacher 1, for the 2 words"),
+                neighbours.describe());
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            aa += a[i] * a[i];
+            bb += b[i] * b[i];
+        }
+        return dot / Math.sqrt(aa * bb);
     }
 
     @Test
