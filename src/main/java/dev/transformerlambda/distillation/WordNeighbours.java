@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class WordNeighbours implements WordReplacement {
             for (int from = 0; from < queries.size(); from += QUERIES_PER_BATCH) {
                 int to = Math.min(queries.size(), from + QUERIES_PER_BATCH);
                 try (NDManager batch = manager.newSubManager()) {
-                    float[][] rows = java.util.Arrays.copyOfRange(queryRows, from, to);
+                    float[][] rows = Arrays.copyOfRange(queryRows, from, to);
                     NDArray cosines = unitRows(batch, rows, width).matMul(unitCandidates);
                     long[] nearest = cosines.argSort(1, false).get(":, :" + keep).toLongArray();
                     for (int q = from; q < to; q++) {

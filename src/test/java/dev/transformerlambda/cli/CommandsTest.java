@@ -15,6 +15,7 @@ import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
 import dev.transformerlambda.report.HeadlessBrowser;
 import dev.transformerlambda.report.ReportChecks;
+import dev.transformerlambda.training.TinyModels;
 import dev.transformerlambda.metrics.EmfSpecification;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -120,16 +121,17 @@ class CommandsTest {
 
     @Test
     void reportDrawsOneBesideAnOlderArtifactWithoutChangingIt() throws Exception {
+        Path older = TinyModels.asWrittenBeforeHistory(DefaultModelTest.DEFAULT_MODEL, dir.resolve("older"));
         Path output = dir.resolve("reports/default.html");
 
-        int exit = run("report", "--output", output.toString(), DefaultModelTest.DEFAULT_MODEL.toString());
+        int exit = run("report", "--output", output.toString(), older.toString());
 
         assertEquals(0, exit, err.toString());
         assertEquals(output.toAbsolutePath().toString(), out.toString().trim());
         assertTrue(err.toString().contains("drawn from its manifest"), err.toString());
-        assertFalse(Files.exists(DefaultModelTest.DEFAULT_MODEL.resolve(ModelArtifact.REPORT)), "the artifact is untouched");
+        assertFalse(Files.exists(older.resolve(ModelArtifact.REPORT)), "the artifact is untouched");
         String html = Files.readString(output);
-        ReportChecks.assertNumbersMatch(ReportChecks.parse(html), ModelArtifact.verify(DefaultModelTest.DEFAULT_MODEL));
+        ReportChecks.assertNumbersMatch(ReportChecks.parse(html), ModelArtifact.verify(older));
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.transformerlambda.data.LabelledText;
 import dev.transformerlambda.pretrained.TinyBertCheckpoint;
 import dev.transformerlambda.data.ValidationSplit;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ModelArtifact;
@@ -65,6 +66,27 @@ public final class TinyModels {
         }
         ObjectNode manifest = (ObjectNode) JSON.readTree(target.resolve(ModelArtifact.MANIFEST).toFile());
         manifest.put("version", version);
+        JSON.writeValue(target.resolve(ModelArtifact.MANIFEST).toFile(), manifest);
+        return target;
+    }
+
+    /**
+     * Copies the artifact in {@code source} into {@code target} as the code before per-epoch
+     * history and reports wrote it: no {@code training.history} in the manifest, no report file.
+     */
+    public static Path asWrittenBeforeHistory(Path source, Path target) throws IOException {
+        Files.createDirectories(target);
+        ObjectNode manifest = (ObjectNode) JSON.readTree(source.resolve(ModelArtifact.MANIFEST).toFile());
+        ((ObjectNode) manifest.get("training")).remove("history");
+        ArrayNode files = (ArrayNode) manifest.get("files");
+        for (int i = files.size() - 1; i >= 0; i--) {
+            String path = files.get(i).get("path").asText();
+            if (path.equals(ModelArtifact.REPORT)) {
+                files.remove(i);
+            } else {
+                Files.copy(source.resolve(path), target.resolve(path));
+            }
+        }
         JSON.writeValue(target.resolve(ModelArtifact.MANIFEST).toFile(), manifest);
         return target;
     }
