@@ -240,7 +240,7 @@ public final class DistillCommand implements Callable<Integer> {
         }
         WordNeighbours neighbours = embeddings.neighbours(counts.keySet(), NEIGHBOURS);
         log.printf("word neighbours: %s%n", neighbours.describe());
-        // One example, so that a reader of the log can judge them: the most frequent word with neighbours.
+        // One example, so that a reader of the log can judge them: the most frequent word of 4 letters or more.
         counts.entrySet().stream().filter(e -> e.getKey().length() > 3 && !neighbours.of(e.getKey()).isEmpty())
                 .max(Map.Entry.comparingByValue())
                 .ifPresent(e -> log.printf("  e.g. %s: %s%n", e.getKey(), String.join(", ", neighbours.of(e.getKey()))));
