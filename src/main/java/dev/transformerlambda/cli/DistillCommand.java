@@ -233,7 +233,7 @@ public final class DistillCommand implements Callable<Integer> {
         Map<String, Integer> counts = new HashMap<>();
         for (List<String> some : List.of(texts, moreTexts)) {
             for (String text : some) {
-                for (String word : text.trim().split("\\s+")) {
+                for (String word : Augmenter.words(text)) {
                     counts.merge(word, 1, Integer::sum);
                 }
             }

@@ -57,7 +57,7 @@ public record Augmenter(int perText, double maskRate, double replaceRate, double
         Set<String> originals = new HashSet<>(texts);
         Set<String> made = new LinkedHashSet<>();
         for (String text : texts) {
-            String[] tokens = text.trim().split("\\s+");
+            String[] tokens = words(text);
             if (tokens.length == 0 || tokens[0].isEmpty()) {
                 continue;
             }
@@ -71,19 +71,16 @@ public record Augmenter(int perText, double maskRate, double replaceRate, double
         return List.copyOf(made);
     }
 
-    /** Settings in words, for the manifest, with replaced words drawn from the training words. */
-    public String describe() {
-        return describe(TrainingWords.DESCRIPTION);
-    }
-
     /** Settings in words, for the manifest, with replaced words chosen by {@code replacement}. */
     public String describe(WordReplacement replacement) {
-        return describe(replacement.describe());
+        return String.format("Tang et al. 2019 rules: %d per text, mask %.2f, replace %.2f (%s), n-gram %.2f"
+                + " (n 1-%d), seed %d", perText, maskRate, replaceRate, replacement.describe(), ngramRate,
+                LONGEST_NGRAM, seed);
     }
 
-    private String describe(String replacement) {
-        return String.format("Tang et al. 2019 rules: %d per text, mask %.2f, replace %.2f (%s), n-gram %.2f"
-                + " (n 1-%d), seed %d", perText, maskRate, replaceRate, replacement, ngramRate, LONGEST_NGRAM, seed);
+    /** The words of a text as the augmenter sees them: split on white space. */
+    public static String[] words(String text) {
+        return text.trim().split("\\s+");
     }
 
     private List<String> variant(String[] tokens, WordReplacement replacement, Random random) {

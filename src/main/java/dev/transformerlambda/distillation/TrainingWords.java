@@ -12,8 +12,6 @@ import java.util.Random;
  */
 public final class TrainingWords implements WordReplacement {
 
-    static final String DESCRIPTION = "training words by frequency";
-
     private final String[] words;
     private final long[] cumulative;
 
@@ -26,7 +24,7 @@ public final class TrainingWords implements WordReplacement {
     public static TrainingWords of(List<String> texts) {
         Map<String, Long> counts = new HashMap<>();
         for (String text : texts) {
-            for (String word : text.trim().split("\\s+")) {
+            for (String word : Augmenter.words(text)) {
                 if (!word.isEmpty()) {
                     counts.merge(word, 1L, Long::sum);
                 }
@@ -54,6 +52,6 @@ public final class TrainingWords implements WordReplacement {
 
     @Override
     public String describe() {
-        return DESCRIPTION;
+        return "training words by frequency";
     }
 }
