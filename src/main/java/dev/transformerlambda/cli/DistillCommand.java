@@ -86,9 +86,13 @@ public final class DistillCommand implements Callable<Integer> {
     /** Where a replacing word comes from. */
     enum Replacement { TRAINING_WORDS, TEACHER_NEIGHBOURS }
 
-    @Option(names = "--ngram-rate", description = "Chance a text is cut to one of its 1- to 5-grams"
-            + " (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ngram-rate", description = "Chance a text is cut to one of its n-grams, n from 1 to"
+            + " --longest-ngram (default: ${DEFAULT-VALUE}).")
     double ngramRate = 0.25;
+
+    @Option(names = "--longest-ngram", paramLabel = "N", description = "The most words such an n-gram keeps; more"
+            + " than the paper's 5 makes phrases of a text as well as its short bits (default: ${DEFAULT-VALUE}).")
+    int longestNgram = Augmenter.PAPER_LONGEST_NGRAM;
 
     @Option(names = "--unlabelled-data", paramLabel = "PATH|s3://BUCKET/KEY", description = "Texts without labels"
             + " for the teacher to label too (with their augmented texts): .tsv or .csv with a 'text' column, or"
@@ -167,7 +171,7 @@ public final class DistillCommand implements Callable<Integer> {
                 int[] columns = columnsOf(manifest.labels(), split.train().labels());
 
                 long seed = options.seed();
-                Augmenter augmenter = new Augmenter(perText, maskRate, replaceRate, ngramRate, seed);
+                Augmenter augmenter = new Augmenter(perText, maskRate, replaceRate, ngramRate, longestNgram, seed);
                 List<String> trainTexts = split.train().examples().stream().map(LabelledText::text).toList();
                 List<String> given = unlabelledData == null ? List.of()
                         : unlabelled(new DataSource(s3).readTexts(unlabelledData), split, evaluation, log);
@@ -187,7 +191,7 @@ public final class DistillCommand implements Callable<Integer> {
                         options, trainTexts, log);
                 List<String> words = wordTexts ? unseenWords(embeddings, trainTexts, split, evaluation, log) : List.of();
                 List<String> fromElsewhere = new ArrayList<>(given);
-                fromElsewhere.addAll(new Augmenter(perText, maskRate, replaceRate, ngramRate, seed + 1)
+                fromElsewhere.addAll(new Augmenter(perText, maskRate, replaceRate, ngramRate, longestNgram, seed + 1)
                         .augment(given, replacementFor(given, neighbours)));
                 fromElsewhere.addAll(words);
                 boolean pooled = featureWeight > 0;
