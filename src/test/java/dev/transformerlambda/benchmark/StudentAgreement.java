@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Where a distilled student parts from its teacher: how often the two predict the same label on
- * the student's own training texts, on the validation split it chose its epoch on (carved as
- * {@code distill} carves it), and on evaluation data, overall and for slices of the texts (length,
+ * the student's own training texts, on the validation data it chose its epoch on (carved as
+ * {@code distill} carves it, or given), and on evaluation data, overall and for slices of the texts (length,
  * contrast, negation, words the training texts never show). A student that agrees on its training
  * texts far more often than on held-out ones is short of data or of a prior, not of capacity.
  * {@code scripts/student-agreement} runs this.
@@ -49,6 +49,9 @@ public final class StudentAgreement implements Callable<Integer> {
     @Option(names = "--eval-data", description = "Evaluation data, also scored (read it once: it chooses nothing).")
     Path evalData;
 
+    @Option(names = "--val-data", description = "The validation data, where distill was given one.")
+    Path valData;
+
     @Option(names = "--val-fraction", defaultValue = "0.1", description = "As given to distill (default: ${DEFAULT-VALUE}).")
     double valFraction;
 
@@ -60,7 +63,9 @@ public final class StudentAgreement implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ValidationSplit split = ValidationSplit.carve(DatasetReader.read(data), valFraction, seed);
+        LabelledDataset training = DatasetReader.read(data);
+        ValidationSplit split = valData == null ? ValidationSplit.carve(training, valFraction, seed)
+                : ValidationSplit.given(training, DatasetReader.read(valData));
         Set<String> trainingWords = new HashSet<>();
         split.train().examples().forEach(e -> trainingWords.addAll(Arrays.asList(Augmenter.words(e.text()))));
 
