@@ -5,6 +5,7 @@ import ai.djl.translate.TranslateException;
 import dev.transformerlambda.data.LabelledDataset;
 import dev.transformerlambda.data.LabelledText;
 import dev.transformerlambda.model.Prediction;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Runs a predictor over a labelled data set in batches and scores what it predicts. */
@@ -38,18 +39,28 @@ public final class Evaluator {
                     + unknown + "; the model's labels are " + labels);
         }
         List<LabelledText> examples = data.examples();
+        long start = System.nanoTime();
+        List<String> predictions = predictLabels(predictor, examples.stream().map(LabelledText::text).toList(), batchSize);
+        double seconds = (System.nanoTime() - start) / 1e9;
         int[] truth = new int[examples.size()];
         int[] predicted = new int[examples.size()];
-        long start = System.nanoTime();
-        for (int from = 0; from < examples.size(); from += batchSize) {
-            List<LabelledText> batch = examples.subList(from, Math.min(examples.size(), from + batchSize));
-            List<Prediction> predictions = predictor.predict(batch.stream().map(LabelledText::text).toList());
-            for (int i = 0; i < batch.size(); i++) {
-                truth[from + i] = labels.indexOf(batch.get(i).label());
-                predicted[from + i] = labels.indexOf(predictions.get(i).label());
+        for (int i = 0; i < examples.size(); i++) {
+            truth[i] = labels.indexOf(examples.get(i).label());
+            predicted[i] = labels.indexOf(predictions.get(i));
+        }
+        return new Result(ClassificationMetrics.of(labels, truth, predicted), seconds);
+    }
+
+    /** The label {@code predictor} gives each of {@code texts}, in order, {@code batchSize} texts per forward pass. */
+    public static List<String> predictLabels(
+            Predictor<List<String>, List<Prediction>> predictor, List<String> texts, int batchSize)
+            throws TranslateException {
+        List<String> predicted = new ArrayList<>(texts.size());
+        for (int from = 0; from < texts.size(); from += batchSize) {
+            for (Prediction prediction : predictor.predict(texts.subList(from, Math.min(texts.size(), from + batchSize)))) {
+                predicted.add(prediction.label());
             }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(ClassificationMetrics.of(labels, truth, predicted), seconds);
+        return predicted;
     }
 }

@@ -6,6 +6,7 @@ import dev.transformerlambda.data.LabelledDataset;
 import dev.transformerlambda.data.LabelledText;
 import dev.transformerlambda.data.ValidationSplit;
 import dev.transformerlambda.distillation.Augmenter;
+import dev.transformerlambda.evaluation.Evaluator;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
@@ -101,7 +102,10 @@ public final class StudentAgreement implements Callable<Integer> {
         Map<String, Predicate<String>> slices = new LinkedHashMap<>();
         slices.put("all", text -> true);
         slices.put("10 words or fewer", text -> Augmenter.words(text).length <= 10);
-        slices.put("11 to 25 words", text -> Augmenter.words(text).length > 10 && Augmenter.words(text).length <= 25);
+        slices.put("11 to 25 words", text -> {
+            int words = Augmenter.words(text).length;
+            return words > 10 && words <= 25;
+        });
         slices.put("more than 25 words", text -> Augmenter.words(text).length > 25);
         slices.put("a contrast (but, though, yet)", text -> hasWord(text, Set.of("but", "though", "although", "yet")));
         slices.put("a negation (not, n't, no, never)", text -> hasWord(text, Set.of("not", "n't", "no", "never")));
@@ -115,18 +119,17 @@ public final class StudentAgreement implements Callable<Integer> {
 
     private static List<Scored> score(List<LabelledText> examples, TextClassifier teacher, TextClassifier student)
             throws Exception {
-        List<Scored> scored = new ArrayList<>(examples.size());
+        List<String> texts = examples.stream().map(LabelledText::text).toList();
+        List<String> byTeacher;
+        List<String> byStudent;
         try (Predictor<List<String>, List<Prediction>> t = teacher.newPredictor();
                 Predictor<List<String>, List<Prediction>> s = student.newPredictor()) {
-            for (int from = 0; from < examples.size(); from += BATCH) {
-                List<LabelledText> batch = examples.subList(from, Math.min(examples.size(), from + BATCH));
-                List<String> texts = batch.stream().map(LabelledText::text).toList();
-                List<Prediction> byTeacher = t.predict(texts);
-                List<Prediction> byStudent = s.predict(texts);
-                for (int i = 0; i < batch.size(); i++) {
-                    scored.add(new Scored(batch.get(i), byTeacher.get(i).label(), byStudent.get(i).label()));
-                }
-            }
+            byTeacher = Evaluator.predictLabels(t, texts, BATCH);
+            byStudent = Evaluator.predictLabels(s, texts, BATCH);
+        }
+        List<Scored> scored = new ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i++) {
+            scored.add(new Scored(examples.get(i), byTeacher.get(i), byStudent.get(i)));
         }
         return scored;
     }
