@@ -12,6 +12,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.nn.transformer.ScaledDotProductAttentionBlock;
 import ai.djl.training.ParameterStore;
@@ -23,7 +24,8 @@ import java.util.Map;
 
 /**
  * The BERT encoder as Hugging Face's {@code BertModel} computes it, without the pooler: word,
- * position and token-type embeddings summed and layer-normalised, then {@link BertLayer}s. Every
+ * position and token-type embeddings summed, layer-normalised and dropped out while training, then
+ * {@link BertLayer}s. Every
  * text is one segment, so the token type is always row 0.
  *
  * <p>Inputs: token ids (B, T) and an attention mask (B, T) with 1 for real tokens and 0 for
@@ -70,6 +72,11 @@ public class BertEncoder extends AbstractBlock {
         NDArray positions = ps.getValue(positionEmbedding, device, training).get(new NDIndex(":{}", length));
         NDArray tokenType = ps.getValue(tokenTypeEmbedding, device, training).get(0);
         NDArray hidden = embeddingNorm.forward(ps, new NDList(words.add(positions).add(tokenType)), training).head();
+        if (training && config.dropout() > 0) {
+            // As Hugging Face's BertEmbeddings when fine-tuning; a static call, not a child block, so
+            // the parameter file's layout stays the one every published BERT-family artifact has.
+            hidden = Dropout.dropout(hidden, config.dropout(), true).head();
+        }
 
         NDArray attentionMask = PaddingMask.additive(realTokens);
         for (BertLayer layer : layers) {
