@@ -7,7 +7,6 @@ import dev.transformerlambda.data.LabelledText;
 import dev.transformerlambda.data.ValidationSplit;
 import dev.transformerlambda.digest.Sha256;
 import dev.transformerlambda.distillation.Augmenter;
-import dev.transformerlambda.distillation.PooledTargets;
 import dev.transformerlambda.distillation.TeacherEmbeddings;
 import dev.transformerlambda.distillation.TeacherLogits;
 import dev.transformerlambda.distillation.TrainingWords;
@@ -20,10 +19,8 @@ import dev.transformerlambda.model.ArtifactManifest.Source;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
-import dev.transformerlambda.model.WordPieceTrainer;
 import dev.transformerlambda.training.SoftTargets;
 import dev.transformerlambda.training.TrainingOptions;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +30,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -42,7 +38,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -52,7 +47,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 @Command(name = "distill", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Distill a teacher model (any classifier artifact, usually a fine-tuned pretrained encoder)"
-                + " into a small student trained from scratch, and write its artifact directory.")
+                + " into a small student trained from scratch, and write its artifact directory. The student's"
+                + " defaults: the from-scratch shape, dropout 0.1, 4 epochs, patience 4; its embeddings start from"
+                + " a BERT-family teacher's.")
 public final class DistillCommand implements Callable<Integer> {
 
     private static final int EVALUATION_BATCH = 64;
@@ -67,32 +64,21 @@ public final class DistillCommand implements Callable<Integer> {
                     + " version on S3.")
     String teacher;
 
-    @Option(names = "--augment-per-text", description = "Augmented texts to try per training text"
-            + " (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--augment-per-text", description = "Augmented texts to try per training sentence (phrases"
+            + " are not augmented) (default: ${DEFAULT-VALUE}).")
     int perText = 20;
 
     @Option(names = "--mask-rate", description = "Chance a word is masked (default: ${DEFAULT-VALUE}).")
     double maskRate = 0.1;
 
-    @Option(names = "--replace-rate", description = "Chance a word is replaced by another (default:"
-            + " ${DEFAULT-VALUE}).")
-    double replaceRate = 0.1;
+    @Option(names = "--replace-rate", description = "Chance a word is replaced by one of its " + NEIGHBOURS
+            + " nearest words in a BERT-family teacher's word embeddings, as TinyBERT's augmentation does (any"
+            + " training word, by frequency, for another teacher) (default: ${DEFAULT-VALUE}).")
+    double replaceRate = 0.3;
 
-    @Option(names = "--replace-with", description = "Where a replacing word comes from: TRAINING_WORDS (any, by"
-            + " frequency) or TEACHER_NEIGHBOURS (one of the word's " + NEIGHBOURS + " nearest words in a BERT-family"
-            + " teacher's word embeddings, as TinyBERT's augmentation does) (default: ${DEFAULT-VALUE}).")
-    Replacement replaceWith = Replacement.TRAINING_WORDS;
-
-    /** Where a replacing word comes from. */
-    enum Replacement { TRAINING_WORDS, TEACHER_NEIGHBOURS }
-
-    @Option(names = "--ngram-rate", description = "Chance a text is cut to one of its n-grams, n from 1 to"
-            + " --longest-ngram (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ngram-rate", description = "Chance a text is cut to one of its n-grams, n from 1 to 5"
+            + " (default: ${DEFAULT-VALUE}).")
     double ngramRate = 0.25;
-
-    @Option(names = "--longest-ngram", paramLabel = "N", description = "The most words such an n-gram keeps; more"
-            + " than the paper's 5 makes phrases of a text as well as its short bits (default: ${DEFAULT-VALUE}).")
-    int longestNgram = Augmenter.PAPER_LONGEST_NGRAM;
 
     @Option(names = "--unlabelled-data", paramLabel = "PATH|s3://BUCKET/KEY", description = "Texts without labels"
             + " for the teacher to label too (with their augmented texts): .tsv or .csv with a 'text' column, or"
@@ -104,16 +90,6 @@ public final class DistillCommand implements Callable<Integer> {
             + " the teacher's logits take the rest (default: ${DEFAULT-VALUE}).")
     float labelWeight = 0.5f;
 
-    @Option(names = "--temperature", description = "How the student learns the teacher's logits: 0 for the mean"
-            + " squared error of the logits (Tang et al. 2019), more for the KL divergence of the two softmax"
-            + " distributions at this temperature (default: ${DEFAULT-VALUE}).")
-    float temperature = 0f;
-
-    @Option(names = "--feature-weight", description = "Weight of a second target, the teacher's pooled text"
-            + " vector on its principal directions, matched by the student's pooled vector with a squared error; 0"
-            + " to learn the logits alone (default: ${DEFAULT-VALUE}).")
-    float featureWeight = 0f;
-
     @Option(names = "--teacher-cache", paramLabel = "DIR", description = "Where the teacher's logits are cached,"
             + " keyed by teacher and texts (default: ${DEFAULT-VALUE}).")
     Path cache = Path.of(System.getProperty("java.io.tmpdir"), "transformer-lambda", "teacher-logits");
@@ -124,32 +100,6 @@ public final class DistillCommand implements Callable<Integer> {
     @Mixin
     ModelOptions student;
 
-    @Option(names = "--student-embeddings", description = "Where the student's token embeddings start: TEACHER"
-            + " (a BERT-family teacher's word embeddings), TEACHER_OUTPUTS (what the whole teacher makes of each word"
-            + " piece alone), both projected to the student's width, or RANDOM (default: ${DEFAULT-VALUE}).")
-    EmbeddingStart studentEmbeddings = EmbeddingStart.TEACHER;
-
-    /** Where the student's token embeddings start. */
-    enum EmbeddingStart { TEACHER, TEACHER_OUTPUTS, RANDOM }
-
-    @Option(names = "--student-vocabulary", description = "The student's word pieces: LEARNED from the training"
-            + " texts, or the TEACHER's most frequent ones (a BERT-family teacher; every piece, seen in training or"
-            + " not, starts from the teacher's row), --vocabulary-size of them (default: ${DEFAULT-VALUE}).")
-    VocabularySource studentVocabulary = VocabularySource.LEARNED;
-
-    /** Where the student's word pieces come from. */
-    enum VocabularySource { LEARNED, TEACHER }
-
-    @Option(names = "--teacher-words", paramLabel = "N", description = "Adds to the LEARNED vocabulary the"
-            + " teacher's N most frequent whole words it lacks, each starting from the teacher's row (a BERT-family"
-            + " teacher; default: ${DEFAULT-VALUE}).")
-    int teacherWords = 0;
-
-    @Option(names = "--word-texts", description = "The teacher also labels, alone, each whole word of the"
-            + " student's vocabulary that the training texts never show (with --student-vocabulary TEACHER or"
-            + " --teacher-words), so that the student learns what it does.")
-    boolean wordTexts;
-
     @Override
     public Integer call() throws Exception {
         return run.run(spec, student, this::softTargets);
@@ -157,9 +107,6 @@ public final class DistillCommand implements Callable<Integer> {
 
     private SoftTargets softTargets(TrainingOptions options, ValidationSplit split, LabelledDataset evaluation,
             Supplier<S3Client> s3) throws Exception {
-        if (featureWeight < 0) {
-            throw new ParameterException(spec.commandLine(), "--feature-weight must be 0 or more, got " + featureWeight);
-        }
         PrintWriter log = spec.commandLine().getOut();
         Path work = Files.createTempDirectory("distill-teacher-");
         try {
@@ -169,46 +116,43 @@ public final class DistillCommand implements Callable<Integer> {
                 ArtifactManifest manifest = model.manifest();
                 String teacherSha256 = Sha256.of(teacherDir.resolve(ModelArtifact.MANIFEST));
                 int[] columns = columnsOf(manifest.labels(), split.train().labels());
+                Path tokenizerJson = teacherDir.resolve(manifest.tokenizer());
+                TeacherEmbeddings embeddings = TeacherEmbeddings.of(model, tokenizerJson).orElse(null);
+                if (embeddings == null) {
+                    log.printf("the teacher is not BERT-family: the student's embeddings start random, and replaced"
+                            + " words are any training word%n");
+                }
 
                 long seed = options.seed();
-                Augmenter augmenter = new Augmenter(perText, maskRate, replaceRate, ngramRate, longestNgram, seed);
+                Augmenter augmenter = new Augmenter(perText, maskRate, replaceRate, ngramRate, seed);
                 List<String> trainTexts = split.train().examples().stream().map(LabelledText::text).toList();
                 List<String> given = unlabelledData == null ? List.of()
-                        : unlabelled(new DataSource(s3).readTexts(unlabelledData), split, evaluation, log);
-                WordNeighbours neighbours = replaceWith == Replacement.TEACHER_NEIGHBOURS
-                        ? neighbours(model, teacherDir.resolve(manifest.tokenizer()), trainTexts, given, log) : null;
-                WordReplacement trainingReplacement = replacementFor(trainTexts, neighbours);
-                List<String> augmented = augmenter.augment(trainTexts, trainingReplacement);
+                        : unseen("unlabelled", new DataSource(s3).readTexts(unlabelledData), split, evaluation, log);
+                WordNeighbours neighbours = embeddings == null ? null
+                        : neighbours(embeddings, split.trainSentences(), given, log);
+                WordReplacement replacement = replacementFor(trainTexts, neighbours);
+                List<String> augmented = unseen("augmented", augmenter.augment(split.trainSentences(), replacement),
+                        split, evaluation, log);
                 List<String> texts = new ArrayList<>(trainTexts);
                 texts.addAll(augmented);
-                String augmentation = augmenter.describe(trainingReplacement);
+                String augmentation = augmenter.describe(replacement) + ", from the " + split.trainSentences().size()
+                        + " training sentences";
                 log.printf("teacher %s %s (%s): %d training texts and %d augmented ones (%s)%n", manifest.name(),
                         manifest.version(), manifest.architecture(), trainTexts.size(), augmented.size(),
                         augmentation);
-                // Texts from elsewhere (the given ones and theirs, the teacher's words) are scored apart, so
-                // the training texts' logits stay cached under the same key whether or not they come too.
-                TeacherEmbeddings embeddings = studentEmbeddings(model, teacherDir.resolve(manifest.tokenizer()),
-                        options, trainTexts, log);
-                List<String> words = wordTexts ? unseenWords(embeddings, trainTexts, split, evaluation, log) : List.of();
+                // Texts from elsewhere (the given ones and theirs) are scored apart, so the training
+                // texts' logits stay cached under the same key whether or not they come too.
                 List<String> fromElsewhere = new ArrayList<>(given);
-                fromElsewhere.addAll(new Augmenter(perText, maskRate, replaceRate, ngramRate, longestNgram, seed + 1)
-                        .augment(given, replacementFor(given, neighbours)));
-                fromElsewhere.addAll(words);
-                boolean pooled = featureWeight > 0;
-                String key = TeacherLogits.key(teacherSha256, texts, pooled);
-                float[][] logits = TeacherLogits.score(model, key, texts, pooled, cache, log);
+                fromElsewhere.addAll(unseen("augmented unlabelled", new Augmenter(perText, maskRate, replaceRate,
+                        ngramRate, seed + 1).augment(given, replacementFor(given, neighbours)), split, evaluation, log));
+                String key = TeacherLogits.key(teacherSha256, texts);
+                float[][] logits = TeacherLogits.score(model, key, texts, cache, log);
                 List<String> unlabelled = new ArrayList<>(augmented);
                 if (!fromElsewhere.isEmpty()) {
-                    String elsewhereKey = TeacherLogits.key(teacherSha256, fromElsewhere, pooled);
-                    logits = concat(logits, TeacherLogits.score(model, elsewhereKey, fromElsewhere, pooled, cache,
-                            log));
+                    String elsewhereKey = TeacherLogits.key(teacherSha256, fromElsewhere);
+                    logits = concat(logits, TeacherLogits.score(model, elsewhereKey, fromElsewhere, cache, log));
                     key = key + "+" + elsewhereKey;
                     unlabelled.addAll(fromElsewhere);
-                }
-                float[][] targets = reorder(logits, columns);
-                if (pooled) {
-                    targets = PooledTargets.projected(targets, columns.length, options.width());
-                    key = key + " on " + options.width() + " principal directions";
                 }
                 ClassificationMetrics teacherEvaluation = null;
                 if (evaluation != null) {
@@ -219,9 +163,9 @@ public final class DistillCommand implements Callable<Integer> {
                     log.printf("teacher on %s: accuracy %.4f, macro-F1 %.4f%n", evaluation.source(),
                             teacherEvaluation.accuracy(), teacherEvaluation.macroF1());
                 }
-                return new SoftTargets(unlabelled, given.size() + words.size(), targets, labelWeight, temperature,
+                return new SoftTargets(unlabelled, given.size(), reorder(logits, columns), labelWeight,
                         new Source(manifest.name(), manifest.version(), teacherSha256), augmentation, key,
-                        teacherEvaluation, embeddings, featureWeight);
+                        teacherEvaluation, embeddings);
             }
         } finally {
             ModelArtifact.delete(work);
@@ -229,11 +173,8 @@ public final class DistillCommand implements Callable<Integer> {
     }
 
     /** The teacher's nearest words to each word of {@code texts} and {@code moreTexts} it has a row for. */
-    private WordNeighbours neighbours(TextClassifier teacherModel, Path tokenizerJson, List<String> texts,
-            List<String> moreTexts, PrintWriter log) throws IOException {
-        TeacherEmbeddings embeddings = TeacherEmbeddings.of(teacherModel, tokenizerJson).orElseThrow(() ->
-                new ParameterException(spec.commandLine(), "the teacher is not BERT-family: it has no word embeddings"
-                        + " to find neighbours in (--replace-with TEACHER_NEIGHBOURS)"));
+    private static WordNeighbours neighbours(TeacherEmbeddings embeddings, List<String> texts, List<String> moreTexts,
+            PrintWriter log) {
         Map<String, Integer> counts = new HashMap<>();
         for (List<String> some : List.of(texts, moreTexts)) {
             for (String text : some) {
@@ -256,75 +197,13 @@ public final class DistillCommand implements Callable<Integer> {
         return neighbours != null ? neighbours : TrainingWords.of(texts);
     }
 
-    /** The teacher's word embeddings (and vocabulary) for the student, as the options ask; null for none. */
-    private TeacherEmbeddings studentEmbeddings(TextClassifier teacherModel, Path tokenizerJson, TrainingOptions options,
-            List<String> trainTexts, PrintWriter log) throws IOException {
-        boolean teachersPieces = studentVocabulary == VocabularySource.TEACHER || teacherWords > 0;
-        String vocabularyOption = studentVocabulary == VocabularySource.TEACHER ? "--student-vocabulary TEACHER"
-                : "--teacher-words";
-        if (studentVocabulary == VocabularySource.TEACHER && teacherWords > 0) {
-            throw new ParameterException(spec.commandLine(), "--teacher-words adds to a LEARNED vocabulary, not the"
-                    + " teacher's (--student-vocabulary TEACHER)");
-        }
-        if (wordTexts && !teachersPieces) {
-            throw new ParameterException(spec.commandLine(), "--word-texts labels the teacher's words in the student's"
-                    + " vocabulary: add --teacher-words N or --student-vocabulary TEACHER");
-        }
-        if (teachersPieces && studentEmbeddings == EmbeddingStart.RANDOM) {
-            throw new ParameterException(spec.commandLine(), vocabularyOption + " needs the teacher's embeddings"
-                    + " (--student-embeddings TEACHER or TEACHER_OUTPUTS)");
-        }
-        if (studentEmbeddings == EmbeddingStart.RANDOM) {
-            return null;
-        }
-        if (studentEmbeddings == EmbeddingStart.TEACHER_OUTPUTS) {
-            log.printf("running the teacher on each of its word pieces alone%n");
-            log.flush();
-        }
-        TeacherEmbeddings embeddings = (studentEmbeddings == EmbeddingStart.TEACHER
-                ? TeacherEmbeddings.of(teacherModel, tokenizerJson)
-                : TeacherEmbeddings.outputsOf(teacherModel, tokenizerJson)).orElse(null);
-        if (embeddings == null) {
-            if (teachersPieces) {
-                throw new ParameterException(spec.commandLine(), "the teacher is not BERT-family: it has no word"
-                        + " pieces to give the student (" + vocabularyOption + ")");
-            }
-            log.printf("the teacher is not BERT-family: the student's embeddings start random%n");
-            return null;
-        }
-        if (studentVocabulary == VocabularySource.TEACHER) {
-            return embeddings.withVocabulary(options.vocabularySize());
-        }
-        if (teacherWords > 0) {
-            // Learned here as the trainer would learn it, so that the teacher's words can join it.
-            List<String> learned = new WordPieceTrainer(options.vocabularySize(), options.minFrequency())
-                    .learnVocabulary(trainTexts);
-            return embeddings.withWordsAdded(learned, teacherWords);
-        }
-        return embeddings;
-    }
-
     /**
-     * The teacher's whole words in the student's vocabulary that no training text holds, as texts for
-     * the teacher to label, without any the validation or evaluation data hold as a whole text.
+     * {@code texts} (described as {@code what}), once each, without those the training, validation or
+     * evaluation data hold: the teacher's logits for a validation or evaluation text would leak it
+     * into the student.
      */
-    private static List<String> unseenWords(TeacherEmbeddings embeddings, List<String> trainTexts,
-            ValidationSplit split, LabelledDataset evaluation, PrintWriter log) {
-        Set<String> seen = new HashSet<>();
-        for (String text : trainTexts) {
-            seen.addAll(Arrays.asList(text.toLowerCase(Locale.ROOT).split("[^\\p{L}]+")));
-        }
-        List<String> unseen = embeddings.sharedWords().stream().filter(word -> !seen.contains(word)).toList();
-        log.printf("word texts: %d of the student's words are in no training text%n", unseen.size());
-        return unlabelled(unseen, split, evaluation, log);
-    }
-
-    /**
-     * The given unlabelled texts, once each, without those the training, validation or evaluation data
-     * hold: the teacher's logits for a validation text would leak it into the student.
-     */
-    private static List<String> unlabelled(List<String> texts, ValidationSplit split, LabelledDataset evaluation,
-            PrintWriter log) {
+    private static List<String> unseen(String what, List<String> texts, ValidationSplit split,
+            LabelledDataset evaluation, PrintWriter log) {
         Set<String> known = new HashSet<>();
         for (LabelledDataset data : Arrays.asList(split.train(), split.validation(), evaluation)) {
             if (data != null) {
@@ -340,8 +219,8 @@ public final class DistillCommand implements Callable<Integer> {
                 kept.add(text);
             }
         }
-        log.printf("unlabelled texts: %d kept, %d dropped as training, validation or evaluation texts, %d repeats"
-                + " dropped%n", kept.size(), dropped, texts.size() - dropped - kept.size());
+        log.printf("%s texts: %d kept, %d dropped as training, validation or evaluation texts, %d repeats"
+                + " dropped%n", what, kept.size(), dropped, texts.size() - dropped - kept.size());
         return List.copyOf(kept);
     }
 

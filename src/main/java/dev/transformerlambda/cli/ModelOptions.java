@@ -80,10 +80,14 @@ final class ModelOptions {
     @Option(names = "--seed", description = "Random seed (default: 42).")
     Long seed;
 
-    /** The options given, over the defaults of the kind of run asked for. */
-    TrainingOptions options(float valFraction) {
-        TrainingOptions.Builder options = pretrained == null ? TrainingOptions.builder()
-                : TrainingOptions.fineTuning(pretrained);
+    /**
+     * The options given, over the defaults of the kind of run asked for.
+     *
+     * @param student whether the model is a student that {@code distill} trains
+     */
+    TrainingOptions options(float valFraction, boolean student) {
+        TrainingOptions.Builder options = pretrained != null ? TrainingOptions.fineTuning(pretrained)
+                : student ? TrainingOptions.distilling() : TrainingOptions.builder();
         set(name, options::name);
         set(layers, options::layers);
         set(width, options::width);

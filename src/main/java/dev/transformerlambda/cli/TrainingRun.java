@@ -18,6 +18,8 @@ import dev.transformerlambda.training.TrainingOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,12 +43,15 @@ final class TrainingRun {
     static final int POINTER_MOVED = 4;
 
     @Option(names = "--data", required = true, paramLabel = "PATH|s3://BUCKET/KEY",
-            description = "Training data: .tsv, .csv (label,text header) or .jsonl, local or on S3.")
-    String data;
+            description = "Training data: .tsv, .csv (label,text header; other columns allowed) or .jsonl, local or"
+                    + " on S3. Repeat it for several files (sentences and phrases); each text is trained on once."
+                    + " Rows with the same 'sentence' column go to one side of the validation split together.")
+    List<String> data;
 
     @Option(names = "--val-data", paramLabel = "PATH|s3://BUCKET/KEY",
-            description = "Validation data that chooses the epoch and stops training early. Without it,"
-                    + " --val-fraction of the training data is held out (per label, seeded).")
+            description = "Validation data that chooses the epoch and stops training early; its texts (and every"
+                    + " row of their sentences' groups) are left out of training. Without it, --val-fraction of the"
+                    + " training sentences is held out (per label, seeded).")
     String valData;
 
     @Option(names = "--val-fraction", description = "Share of the training data held out for validation when"
@@ -113,11 +118,17 @@ final class TrainingRun {
         PrintWriter out = spec.commandLine().getOut();
         try (S3Access s3 = new S3Access(s3Options)) {
             DataSource source = new DataSource(s3::client);
-            TrainingOptions options = model.options(valFraction);
-            LabelledDataset train = source.read(data);
+            TrainingOptions options = model.options(valFraction, teacher != null);
+            List<LabelledDataset> train = new ArrayList<>();
+            for (String location : data) {
+                train.add(source.read(location));
+            }
             ValidationSplit split = valData != null ? ValidationSplit.given(train, source.read(valData))
                     : ValidationSplit.carve(train, options.validationFraction(), options.seed());
             LabelledDataset evaluation = evalData == null ? null : source.read(evalData);
+            if (evaluation != null) {
+                refuseSelectingOn(spec, evaluation, train, split);
+            }
             RegistryUri registryUri = publish == null ? null : RegistryUri.parse(publish);
             Path artifact = output != null ? output
                     : Files.createTempDirectory("transformer-lambda-").resolve(options.name());
@@ -129,6 +140,21 @@ final class TrainingRun {
                     .train(split, evaluation, artifact, softTargets);
             return registryUri == null ? 0
                     : publish(spec, new ModelRegistry(s3.client(), registryUri), artifact, evaluation);
+        }
+    }
+
+    /**
+     * Evaluation data that the model is trained or selected on would flatter it, and the promotion
+     * gate would compare on it: refused before anything is trained.
+     */
+    private static void refuseSelectingOn(CommandSpec spec, LabelledDataset evaluation, List<LabelledDataset> train,
+            ValidationSplit split) {
+        String sha256 = evaluation.sha256();
+        String use = sha256.equals(split.validation().sha256()) ? "--val-data"
+                : train.stream().anyMatch(file -> sha256.equals(file.sha256())) ? "--data" : null;
+        if (use != null) {
+            throw new ParameterException(spec.commandLine(), "--eval-data " + evaluation.source() + " is also the "
+                    + use + " (the same sha256): it is scored once on data nothing was chosen on; give other data");
         }
     }
 

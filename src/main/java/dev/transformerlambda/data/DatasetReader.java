@@ -24,12 +24,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads labelled text from TSV or CSV (a header naming {@code label} and {@code text} columns) or
- * from JSONL ({@code {"text": ..., "label": ...}} per line). The whole file is checked before
- * anything is returned, so a broken row stops a run before training starts, with every bad line
- * named.
+ * Reads labelled text from TSV or CSV (a header naming {@code label} and {@code text} columns; other
+ * columns are allowed) or from JSONL ({@code {"text": ..., "label": ...}} per line). A column or
+ * field named {@link #GROUP_COLUMN}, where present, groups rows (see {@link LabelledText#group()}).
+ * The whole file is checked before anything is returned, so a broken row stops a run before
+ * training starts, with every bad line named.
  */
 public final class DatasetReader {
+
+    /**
+     * The column whose rows belong together: the treebank's phrase files name the training tree
+     * (sentence) each phrase comes from.
+     */
+    public static final String GROUP_COLUMN = "sentence";
 
     /** Enough to show a pattern without burying the first error. */
     static final int MAX_REPORTED_PROBLEMS = 20;
@@ -96,6 +103,7 @@ public final class DatasetReader {
                     Arrays.stream(it.nextValue()).map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
             int labelColumn = header.indexOf("label");
             int textColumn = header.indexOf("text");
+            int groupColumn = header.indexOf(GROUP_COLUMN);
             if (textColumn < 0 || labelColumn < 0 && rows.labelled) {
                 rows.problem(1, "the header " + header + " must name " + (rows.labelled ? "a 'label' and " : "")
                         + "a 'text' column");
@@ -114,7 +122,8 @@ public final class DatasetReader {
                     rows.problem(line, "expected " + header.size() + " columns, found " + row.length);
                     continue;
                 }
-                rows.add(line, row[textColumn], labelColumn < 0 ? null : row[labelColumn]);
+                rows.add(line, row[textColumn], labelColumn < 0 ? null : row[labelColumn],
+                        groupColumn < 0 ? null : row[groupColumn]);
             }
         } catch (JsonProcessingException e) {
             rows.problem(e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
@@ -143,14 +152,16 @@ public final class DatasetReader {
             }
             JsonNode text = node.get("text");
             JsonNode label = node.get("label");
+            JsonNode group = node.get(GROUP_COLUMN);
+            String groupValue = group == null || group.isNull() ? null : group.asText();
             if (text == null || !text.isTextual()) {
                 rows.problem(line, "'text' must be a string");
             } else if (!rows.labelled) {
-                rows.add(line, text.asText(), null);
+                rows.add(line, text.asText(), null, groupValue);
             } else if (label == null || !label.isValueNode() || label.isNull()) {
                 rows.problem(line, "'label' must be a string or a number");
             } else {
-                rows.add(line, text.asText(), label.asText());
+                rows.add(line, text.asText(), label.asText(), groupValue);
             }
         }
     }
@@ -199,13 +210,14 @@ public final class DatasetReader {
             this.labelled = labelled;
         }
 
-        void add(long line, String text, String label) {
+        void add(long line, String text, String label, String group) {
             if (labelled && (label == null || label.isBlank())) {
                 problem(line, "the label is empty");
             } else if (text == null || text.isBlank()) {
                 problem(line, "the text is empty");
             } else {
-                examples.add(new LabelledText(text.strip(), label == null ? "" : label.strip()));
+                examples.add(new LabelledText(text.strip(), label == null ? "" : label.strip(),
+                        group == null || group.isBlank() ? null : group.strip()));
             }
         }
 

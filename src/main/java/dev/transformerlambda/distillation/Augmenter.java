@@ -13,23 +13,21 @@ import java.util.Set;
  * with probability {@code maskRate}, else replaced by another word with probability {@code
  * replaceRate} (the paper draws one of the same part of speech; with no tagger here, a {@link
  * WordReplacement} chooses: by default {@link TrainingWords}, or a teacher's {@link WordNeighbours}
- * as TinyBERT's augmentation does), and the result is cut to a random n-gram (n from 1 to {@code
- * longestNgram}, 5 in the paper) with probability {@code ngramRate}. The same texts, settings and seed
- * always give the same texts.
+ * as TinyBERT's augmentation does), and the result is cut to a random n-gram (n from 1 to 5) with
+ * probability {@code ngramRate}. The same texts, settings and seed always give the same texts.
  *
  * @param perText how many new texts to try to make from each text; duplicates are dropped
  * @param maskRate chance a word becomes {@code [MASK]}
  * @param replaceRate chance a word is replaced by another
  * @param ngramRate chance the text is cut to one of its n-grams
- * @param longestNgram the most words such an n-gram keeps; longer ones are phrases of the text, whose
- *     labels teach how its parts make the whole (as the Sentiment Treebank's phrase labels do)
  * @param seed the random seed
  */
 public record Augmenter(
-        int perText, double maskRate, double replaceRate, double ngramRate, int longestNgram, long seed) {
+        int perText, double maskRate, double replaceRate, double ngramRate, long seed) {
 
     public static final String MASK = "[MASK]";
-    public static final int PAPER_LONGEST_NGRAM = 5;
+    /** The paper's longest n-gram; longer phrases measured no better (docs/distillation.md). */
+    static final int LONGEST_NGRAM = 5;
 
     public Augmenter {
         if (perText < 0) {
@@ -40,14 +38,11 @@ public record Augmenter(
                 throw new IllegalArgumentException("rates must be in [0, 1], got " + rate);
             }
         }
-        if (longestNgram < 1) {
-            throw new IllegalArgumentException("the longest n-gram must be 1 word or more, got " + longestNgram);
-        }
     }
 
     /** The paper's settings: 20 texts per text, masking 0.1, replacement 0.1, n-grams 0.25. */
     public static Augmenter paperDefaults(long seed) {
-        return new Augmenter(20, 0.1, 0.1, 0.25, PAPER_LONGEST_NGRAM, seed);
+        return new Augmenter(20, 0.1, 0.1, 0.25, seed);
     }
 
     /**
@@ -82,7 +77,7 @@ public record Augmenter(
     public String describe(WordReplacement replacement) {
         return String.format("Tang et al. 2019 rules: %d per text, mask %.2f, replace %.2f (%s), n-gram %.2f"
                 + " (n 1-%d), seed %d", perText, maskRate, replaceRate, replacement.describe(), ngramRate,
-                longestNgram, seed);
+                LONGEST_NGRAM, seed);
     }
 
     /** The words of a text as the augmenter sees them: split on white space. */
@@ -97,7 +92,7 @@ public record Augmenter(
             out.add(draw < maskRate ? MASK : draw < maskRate + replaceRate ? replacement.replace(token, random) : token);
         }
         if (random.nextDouble() < ngramRate && out.size() > 1) {
-            int n = 1 + random.nextInt(Math.min(longestNgram, out.size()));
+            int n = 1 + random.nextInt(Math.min(LONGEST_NGRAM, out.size()));
             int from = random.nextInt(out.size() - n + 1);
             return out.subList(from, from + n);
         }

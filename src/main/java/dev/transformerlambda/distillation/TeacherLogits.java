@@ -36,26 +36,12 @@ public final class TeacherLogits {
         return Sha256.of(teacherSha256 + "\n" + String.join("\n", texts));
     }
 
-    /** The cache key of {@code texts}' logits and, with {@code pooled}, their pooled text vectors. */
-    public static String key(String teacherSha256, List<String> texts, boolean pooled) {
-        return pooled ? key(teacherSha256 + " pooled", texts) : key(teacherSha256, texts);
-    }
-
     /**
      * The teacher's logits for {@code texts}, one row each, read from {@code cacheDir} if this key
      * was scored before, else scored now (in batches of similar length) and cached.
      */
     public static float[][] score(TextClassifier teacher, String key, List<String> texts, Path cacheDir,
             PrintWriter log) throws IOException, TranslateException {
-        return score(teacher, key, texts, false, cacheDir, log);
-    }
-
-    /**
-     * As {@link #score(TextClassifier, String, List, Path, PrintWriter)}; with {@code pooled} each
-     * row goes on with the teacher's pooled text vector (cache it under {@link #key(String, List, boolean)}).
-     */
-    public static float[][] score(TextClassifier teacher, String key, List<String> texts, boolean pooled,
-            Path cacheDir, PrintWriter log) throws IOException, TranslateException {
         Path cached = cacheDir.resolve("teacher-logits-" + key + ".bin");
         if (Files.isRegularFile(cached)) {
             float[][] logits = read(cached, texts.size());
@@ -65,7 +51,7 @@ public final class TeacherLogits {
             }
             log.printf("teacher logits: the cache %s does not fit these texts; scoring again%n", cached);
         }
-        float[][] logits = scoreAll(teacher, texts, pooled, log);
+        float[][] logits = scoreAll(teacher, texts, log);
         Files.createDirectories(cacheDir);
         Path partial = Files.createTempFile(cacheDir, ".teacher-logits-", ".partial");
         try {
@@ -77,7 +63,7 @@ public final class TeacherLogits {
         return logits;
     }
 
-    private static float[][] scoreAll(TextClassifier teacher, List<String> texts, boolean pooled, PrintWriter log)
+    private static float[][] scoreAll(TextClassifier teacher, List<String> texts, PrintWriter log)
             throws TranslateException {
         // Batches of similar length waste little on padding; the rows go back in the texts' order.
         int[] order = IntStream.range(0, texts.size()).boxed()
@@ -85,7 +71,7 @@ public final class TeacherLogits {
         float[][] logits = new float[texts.size()][];
         long start = System.nanoTime();
         long lastPrint = start;
-        try (Predictor<List<String>, float[][]> predictor = teacher.newLogitsPredictor(pooled)) {
+        try (Predictor<List<String>, float[][]> predictor = teacher.newLogitsPredictor()) {
             for (int from = 0; from < order.length; from += BATCH) {
                 int to = Math.min(order.length, from + BATCH);
                 List<String> batch = IntStream.range(from, to).mapToObj(i -> texts.get(order[i])).toList();

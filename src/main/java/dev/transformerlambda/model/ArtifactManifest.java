@@ -110,6 +110,10 @@ public record ArtifactManifest(
      * @param seconds wall-clock training time
      * @param device the device trained on, for example {@code cpu()} or {@code gpu(0)}
      * @param history every epoch run, in order; null in manifests written before it was recorded
+     * @param dataFiles every training file read, with its rows; null in manifests written before
+     *     several files were taken
+     * @param leftOut the rows of those files not trained on, and why (validation sentences and their
+     *     trees, repeated texts); null where not recorded
      */
     public record TrainingSummary(
             String data,
@@ -134,7 +138,15 @@ public record ArtifactManifest(
             long seed,
             double seconds,
             String device,
-            List<Epoch> history) {}
+            List<Epoch> history,
+            List<DataFile> dataFiles,
+            List<LeftOut> leftOut) {}
+
+    /** A training file as it was read: its location, sha256 and rows. */
+    public record DataFile(String location, String sha256, int rows) {}
+
+    /** Rows of the training files that were not trained on, and why. */
+    public record LeftOut(String reason, int rows) {}
 
     /**
      * One epoch of training, as it went: what the training report draws and the job's metrics

@@ -9,17 +9,14 @@ import java.util.List;
 
 /**
  * Texts in, the classifier's raw logits out (one row per text): what a teacher hands its student,
- * before softmax turns them into the probabilities a {@link Prediction} carries. With {@code
- * pooled}, each row goes on with the pooled text vector the logits were computed from.
+ * before softmax turns them into the probabilities a {@link Prediction} carries.
  */
 public class LogitsTranslator implements NoBatchifyTranslator<List<String>, float[][]> {
 
     private final HuggingFaceTokenizer tokenizer;
-    private final boolean pooled;
 
-    public LogitsTranslator(HuggingFaceTokenizer tokenizer, boolean pooled) {
+    public LogitsTranslator(HuggingFaceTokenizer tokenizer) {
         this.tokenizer = tokenizer;
-        this.pooled = pooled;
     }
 
     @Override
@@ -29,7 +26,7 @@ public class LogitsTranslator implements NoBatchifyTranslator<List<String>, floa
 
     @Override
     public float[][] processOutput(TranslatorContext ctx, NDList list) {
-        NDArray rows = pooled ? list.head().concat(list.get(1), 1) : list.head();
+        NDArray rows = list.head();
         int count = (int) rows.getShape().get(0);
         int width = (int) rows.getShape().get(1);
         float[] flat = rows.toFloatArray();

@@ -40,15 +40,7 @@ public final class TextClassifier implements AutoCloseable {
 
     /** A predictor of raw logits, one row per text, for a teacher scoring texts. Close it after use. */
     public Predictor<List<String>, float[][]> newLogitsPredictor() {
-        return newLogitsPredictor(false);
-    }
-
-    /**
-     * A predictor of raw logits and, with {@code pooled}, the pooled text vector after them in each
-     * row. Close it after use.
-     */
-    public Predictor<List<String>, float[][]> newLogitsPredictor(boolean pooled) {
-        return model.newPredictor(new LogitsTranslator(tokenizer, pooled));
+        return model.newPredictor(new LogitsTranslator(tokenizer));
     }
 
     /** Classifies {@code texts} with a short-lived predictor; for one-off calls. */

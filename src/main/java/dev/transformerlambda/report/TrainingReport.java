@@ -342,6 +342,7 @@ public final class TrainingReport {
                     "/training/evaluationDataSha256");
         }
         html.close();
+        files(html, training);
 
         html.element("h3", "Options");
         html.open("table");
@@ -357,6 +358,35 @@ public final class TrainingReport {
         option(html, "seed", String.valueOf(training.seed()), "/training/seed");
         option(html, "device", training.device(), "/training/device");
         html.close();
+    }
+
+    /** Each training file as read, and the rows of them left out of training with the reason. */
+    private static void files(Markup html, TrainingSummary training) {
+        if (training.dataFiles() == null || training.dataFiles().isEmpty()) {
+            return;
+        }
+        html.element("h3", "Training files");
+        html.open("table");
+        html.open("tr").element("th", "").element("th", "source").element("th", "rows", "class", "n")
+                .element("th", "sha256").close();
+        for (int i = 0; i < training.dataFiles().size(); i++) {
+            ArtifactManifest.DataFile file = training.dataFiles().get(i);
+            String at = "/training/dataFiles/" + i;
+            dataRow(html, "file " + (i + 1), file.location(), at + "/location", file.rows(), at + "/rows",
+                    file.sha256(), at + "/sha256");
+        }
+        html.close();
+        if (training.leftOut() != null && !training.leftOut().isEmpty()) {
+            html.open("table");
+            html.open("tr").element("th", "rows left out of training").element("th", "rows", "class", "n").close();
+            for (int i = 0; i < training.leftOut().size(); i++) {
+                String at = "/training/leftOut/" + i;
+                html.open("tr").element("td", training.leftOut().get(i).reason(), "data-manifest", at + "/reason");
+                numberCell(html, String.valueOf(training.leftOut().get(i).rows()), at + "/rows");
+                html.close();
+            }
+            html.close();
+        }
     }
 
     private static void dataRow(Markup html, String role, String source, String sourcePointer, int examples,

@@ -135,6 +135,10 @@ public final class ClassifierTrainer {
                 options.name(), Arrays.toString(devices), Engine.getInstance().getGpuCount(), train.size(),
                 train.labelCounts(), validation.size(), split.description(),
                 evaluation == null ? "" : ", scoring " + evaluation.size() + " once at the end");
+        split.files().forEach(file -> log.printf("  data %s: %d rows, sha256 %s%n", file.source(), file.rows(),
+                file.sha256()));
+        split.leftOut().forEach(left -> log.printf("  left out of training: %d rows, %s%n", left.rows(),
+                left.reason()));
         if (softTargets != null) {
             log.printf("distilling %s %s: the teacher's logits for those examples, %d unlabelled texts (given, or"
                     + " the teacher's words) and %d augmented texts, label weight %.2f%n",
@@ -158,13 +162,11 @@ public final class ClassifierTrainer {
                         start.unknownId(), options.tokenDropout(), softTargets);
                 String fingerprint = TrainingCheckpoint.fingerprint(options, train.sha256(),
                         validation.sha256() + (softTargets == null ? "" : "|" + softTargets.cacheKey() + "|"
-                                + DistillationLoss.describe(softTargets.temperature(),
-                                        softTargets.featureWeight()) + "|"
+                                + DistillationLoss.DESCRIPTION + "|"
                                 + (softTargets.studentEmbeddings() == null ? "random"
                                         : softTargets.studentEmbeddings().describe())));
                 Loss loss = softTargets == null ? new LabelLoss()
-                        : new DistillationLoss(softTargets.labelWeight(), softTargets.temperature(),
-                                softTargets.featureWeight());
+                        : new DistillationLoss(softTargets.labelWeight());
                 fit = fit(model, tokenizer, batches, loss, labels, validation, staging, fingerprint,
                         resume(staging, fingerprint));
                 scored = evaluation == null ? fit.best() : scoreOnce(model, tokenizer, labels, evaluation, staging);
@@ -241,7 +243,9 @@ public final class ClassifierTrainer {
                 validation.size(), fit.epochs(), fit.bestEpoch(), options.batchSize(), options.learningRate(),
                 options.headLearningRate(), options.maxGradNorm(), options.weightDecay(), options.warmupFraction(),
                 options.tokenDropout(), options.patience(), options.seed(), seconds,
-                Arrays.stream(devices).map(Device::toString).collect(Collectors.joining(",")), fit.history());
+                Arrays.stream(devices).map(Device::toString).collect(Collectors.joining(",")), fit.history(),
+                split.files().stream().map(f -> new ArtifactManifest.DataFile(f.source(), f.sha256(), f.rows())).toList(),
+                split.leftOut().stream().map(l -> new ArtifactManifest.LeftOut(l.reason(), l.rows())).toList());
         ModelConfig config = start.config();
         String version = VERSION_TIME.format(now) + "-" + ModelArtifact.shortHash(staging.resolve(ModelArtifact.WEIGHTS));
         return new ArtifactManifest(options.name(), version, now.toString(), ArtifactManifest.FORMAT,
@@ -258,8 +262,7 @@ public final class ClassifierTrainer {
         StudentEmbeddings embeddings = softTargets.studentEmbeddings();
         return new Lineage(pretrained, softTargets.teacher(), new Distillation(softTargets.augmentation(),
                 softTargets.unlabelledTexts().size() - softTargets.givenUnlabelled(), softTargets.givenUnlabelled(),
-                softTargets.labelWeight(), DistillationLoss.describe(softTargets.temperature(),
-                        softTargets.featureWeight()),
+                softTargets.labelWeight(), DistillationLoss.DESCRIPTION,
                 softTargets.teacherEvaluation(),
                 embeddings == null ? null : embeddings.describe()));
     }

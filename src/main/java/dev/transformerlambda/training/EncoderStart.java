@@ -57,14 +57,11 @@ record EncoderStart(ModelConfig config, Path tokenizer, long padId, long unknown
 
     private static EncoderStart fromScratch(TrainingOptions options, List<LabelledText> train, List<String> labels,
             Model model, Path staging, StudentEmbeddings embeddings, PrintWriter log) throws IOException {
-        List<String> given = embeddings == null ? null : embeddings.vocabulary().orElse(null);
-        List<String> vocabulary = given != null ? given
-                : new WordPieceTrainer(options.vocabularySize(), options.minFrequency())
-                        .learnVocabulary(train.stream().map(LabelledText::text).toList());
+        List<String> vocabulary = new WordPieceTrainer(options.vocabularySize(), options.minFrequency())
+                .learnVocabulary(train.stream().map(LabelledText::text).toList());
         Path tokenizer = staging.resolve(ModelArtifact.TOKENIZER);
         WordPieceTrainer.writeTokenizerJson(vocabulary, tokenizer);
-        log.printf("vocabulary: %d word pieces (%s)%n", vocabulary.size(),
-                given != null ? "chosen with the teacher's" : "learned from the training texts");
+        log.printf("vocabulary: %d word pieces learned from the training texts%n", vocabulary.size());
         ModelConfig config = ModelConfig.preLn(vocabulary.size(), labels.size(), options.layers(), options.width(),
                 options.heads(), options.ffnSize(), options.dropout(), options.maxLength(), options.pooling());
         TransformerClassifier block = (TransformerClassifier) initialized(config, model);

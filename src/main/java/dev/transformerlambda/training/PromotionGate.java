@@ -5,6 +5,7 @@ import ai.djl.translate.TranslateException;
 import dev.transformerlambda.data.LabelledDataset;
 import dev.transformerlambda.evaluation.Evaluator;
 import dev.transformerlambda.model.ArtifactManifest;
+import dev.transformerlambda.model.ArtifactManifest.TrainingSummary;
 import dev.transformerlambda.model.ArtifactManifest.Promotion;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
@@ -46,6 +47,12 @@ public final class PromotionGate {
     /** Compares the artifact in {@code candidate} with the registry's current version. */
     public Decision decide(Path candidate, LabelledDataset evaluation) throws IOException, TranslateException {
         ArtifactManifest manifest = ModelArtifact.verify(candidate);
+        Optional<String> chosenOn = usedBy(manifest, evaluation);
+        if (chosenOn.isPresent()) {
+            return new Decision(new Promotion("not-promoted", "the new model " + chosenOn.get() + " "
+                    + evaluation.source() + "; compare on evaluation data neither model was trained or selected on",
+                    evaluation.source(), manifest.metrics().accuracy(), null, null, margin), Optional.empty());
+        }
         // Training already scored the candidate on its evaluation data; score again only on other data.
         double accuracy = evaluation.sha256().equals(manifest.training().evaluationDataSha256())
                 ? manifest.metrics().accuracy()
@@ -66,6 +73,13 @@ public final class PromotionGate {
                         + " against " + servedManifest.labels() + " served; promote by hand if that is intended",
                         evaluation.source(), accuracy, currentVersion, null, margin), current);
             }
+            Optional<String> servedChoseOn = usedBy(servedManifest, evaluation);
+            if (servedChoseOn.isPresent()) {
+                return new Decision(new Promotion("not-promoted", "the served " + currentVersion + " "
+                        + servedChoseOn.get() + " " + evaluation.source() + ", so the comparison would flatter it;"
+                        + " compare on other data, or promote by hand", evaluation.source(), accuracy, currentVersion,
+                        null, margin), current);
+            }
             double currentAccuracy = accuracy(served.dir(), servedManifest, evaluation);
             boolean better = accuracy >= currentAccuracy - margin;
             String reason = String.format("accuracy %.4f against %.4f of %s on the same data (margin %.4f)",
@@ -75,6 +89,24 @@ public final class PromotionGate {
         } finally {
             ModelArtifact.delete(cache);
         }
+    }
+
+    /**
+     * How the model {@code manifest} describes used {@code evaluation}, if it did: trained on it or
+     * chose its epoch on it, by the sha256 its manifest records of each file.
+     */
+    public static Optional<String> usedBy(ArtifactManifest manifest, LabelledDataset evaluation) {
+        TrainingSummary training = manifest.training();
+        if (training == null) {
+            return Optional.empty();
+        }
+        String sha256 = evaluation.sha256();
+        if (sha256.equals(training.validationDataSha256())) {
+            return Optional.of("chose its epoch on");
+        }
+        boolean trainedOn = sha256.equals(training.dataSha256()) || training.dataFiles() != null
+                && training.dataFiles().stream().anyMatch(file -> sha256.equals(file.sha256()));
+        return trainedOn ? Optional.of("was trained on") : Optional.empty();
     }
 
     /** Accuracy on {@code evaluation} of the artifact in {@code dir}, verified against {@code manifest}. */

@@ -9,29 +9,22 @@ import java.util.List;
  * training example and then for every text without a label, in that order.
  *
  * @param unlabelledTexts texts without labels: those made from the training texts, then those given
- *     without labels and those made from them, then the teacher's words alone
- * @param givenUnlabelled how many of {@code unlabelledTexts} were given (as data or as the teacher's
- *     words) rather than made
- * @param logits one row per training example, then one per unlabelled text: the teacher's logits,
- *     then (when {@code featureWeight} is above 0) its pooled text vector projected to the student's
- *     width
+ *     without labels and those made from them
+ * @param givenUnlabelled how many of {@code unlabelledTexts} were given rather than made
+ * @param logits one row per training example, then one per unlabelled text: the teacher's logits
  * @param labelWeight how much the true label counts against the teacher's logits where a label is
  *     known: the loss is {@code w * cross-entropy + (1 - w) * MSE(logits)}; unlabelled texts learn
  *     from the logits alone
- * @param temperature 0 to learn the teacher's logits by squared error, else the temperature of a KL
- *     divergence between the two models' distributions
  * @param teacher the teacher, for the student's lineage
  * @param augmentation how the augmented texts were made, in words
  * @param cacheKey identifies teacher, data and augmentation together (a checkpoint of a run with
  *     other soft targets is refused)
  * @param teacherEvaluation the teacher's scores on the student's evaluation data; null if none
  * @param studentEmbeddings where the student's token embeddings start; null for random ones
- * @param featureWeight how much the squared error between the student's pooled text vectors and the
- *     teacher's counts; 0 to learn the logits alone
  */
 public record SoftTargets(List<String> unlabelledTexts, int givenUnlabelled, float[][] logits, float labelWeight,
-        float temperature, Source teacher, String augmentation, String cacheKey, ClassificationMetrics teacherEvaluation,
-        StudentEmbeddings studentEmbeddings, float featureWeight) {
+        Source teacher, String augmentation, String cacheKey, ClassificationMetrics teacherEvaluation,
+        StudentEmbeddings studentEmbeddings) {
 
     public SoftTargets {
         unlabelledTexts = List.copyOf(unlabelledTexts);

@@ -79,6 +79,18 @@ public record TrainingOptions(
                 .headLearningRate(1e-3f);
     }
 
+    /**
+     * The defaults for a student distilled from a teacher: the from-scratch shape, less dropout (the
+     * teacher's logits already smooth its targets) and fewer epochs over many more texts, with no
+     * early stop before the learning rate has decayed (the recipe docs/distillation.md chose).
+     */
+    public static Builder distilling() {
+        return new Builder()
+                .dropout(0.1f)
+                .epochs(4)
+                .patience(4);
+    }
+
     /** Whether the run fine-tunes a pretrained encoder. */
     public boolean fineTunes() {
         return pretrained != null;

@@ -188,6 +188,25 @@ class CommandsTest {
     }
 
     @Test
+    void evaluationDataTheModelWouldBeTrainedOrSelectedOnIsRefusedBeforeTraining() throws Exception {
+        String train = fixture("sentiment-train.tsv");
+        String dev = fixture("sentiment-dev.tsv");
+        Path output = dir.resolve("never-selected");
+
+        int selected = run("train", "--data", train, "--val-data", dev, "--eval-data", dev, "--output",
+                output.toString());
+        String selectedError = err.toString();
+        int trained = run("train", "--data", train, "--data", dev, "--eval-data", dev, "--output", output.toString());
+
+        assertEquals(2, selected, selectedError);
+        assertTrue(selectedError.contains("--eval-data " + dev + " is also the --val-data"), selectedError);
+        assertEquals(2, trained, err.toString());
+        assertTrue(err.toString().contains("is also the --data"), err.toString());
+        assertFalse(out.toString().contains("epoch"), "no training started: " + out);
+        assertFalse(Files.exists(output));
+    }
+
+    @Test
     void aTamperedModelIsRefusedWithAClearError() throws Exception {
         Path copy = Files.createDirectory(dir.resolve("tampered"));
         for (String name : List.of(ModelArtifact.MANIFEST, ModelArtifact.TOKENIZER, ModelArtifact.WEIGHTS)) {

@@ -3,7 +3,6 @@ package dev.transformerlambda.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.transformerlambda.data.DatasetReader;
 import dev.transformerlambda.data.LabelledText;
 import dev.transformerlambda.digest.Sha256;
@@ -12,7 +11,6 @@ import dev.transformerlambda.model.DefaultModelTest;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
-import dev.transformerlambda.model.TokenizerVocabulary;
 import dev.transformerlambda.report.ReportChecks;
 import dev.transformerlambda.training.TinyModels;
 import dev.transformerlambda.metrics.EmfSpecification;
@@ -22,10 +20,11 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -101,11 +100,26 @@ class DistillCommandTest {
     }
 
     @Test
-    void unlabelledTextsAreLabelledByTheTeacherOnceEachAndNeverOneTheStudentIsChosenOrScoredOnWithKlAndPooledVectors()
+    void unlabelledAndAugmentedTextsAreLabelledByTheTeacherOnceEachAndNeverOneTheStudentIsChosenOrScoredOn()
             throws Exception {
         Path train = smallTrainingSet(4);
-        String trainingText = Files.readAllLines(train).get(1).split("\t", 2)[1];
-        String evaluationText = texts("sentiment-dev.tsv").get(0);
+        List<String> sentences = Files.readAllLines(train).stream().skip(1).map(line -> line.split("\t", 2)[1]).toList();
+        String trainingText = sentences.get(0);
+        // Evaluation texts that augmentation would make: every word and pair of words of the training texts.
+        List<String> evaluation = new ArrayList<>(List.of("label\ttext"));
+        Set<String> bits = new LinkedHashSet<>();
+        for (String sentence : sentences) {
+            String[] words = sentence.split(" ");
+            for (int i = 0; i < words.length; i++) {
+                bits.add(words[i]);
+                if (i + 1 < words.length) {
+                    bits.add(words[i] + " " + words[i + 1]);
+                }
+            }
+        }
+        bits.forEach(bit -> evaluation.add((evaluation.size() % 2 == 0 ? "positive" : "negative") + "\t" + bit));
+        Path eval = Files.write(dir.resolve("bits.tsv"), evaluation);
+        String evaluationText = bits.iterator().next();
         Path unlabelled = Files.write(dir.resolve("unlabelled.tsv"), List.of("text", "a film nobody labelled .",
                 trainingText, "another unlabelled sentence about a movie .", evaluationText, "a film nobody labelled ."));
         Path distilled = dir.resolve("distilled");
@@ -113,77 +127,75 @@ class DistillCommandTest {
         List<String> oneEpoch = new ArrayList<>(STUDENT);
         oneEpoch.set(oneEpoch.indexOf("--epochs") + 1, "1");
         List<String> args = new ArrayList<>(List.of("distill", "--data", train.toString(), "--eval-data",
-                fixture("sentiment-dev.tsv"), "--teacher", TEACHER.toString(), "--augment-per-text", "2",
+                eval.toString(), "--teacher", TEACHER.toString(), "--augment-per-text", "20",
                 "--teacher-cache", dir.resolve("cache").toString(), "--unlabelled-data", unlabelled.toString(),
-                "--temperature", "2", "--feature-weight", "1", "--output", distilled.toString()));
+                "--output", distilled.toString()));
         args.addAll(oneEpoch);
         Execution run = execute(args);
         assertEquals(0, run.exit(), run.out());
 
         assertTrue(run.out().contains("unlabelled texts: 2 kept, 2 dropped as training, validation or evaluation"
                 + " texts, 1 repeats dropped"), run.out());
+        Matcher augmented = Pattern.compile("augmented texts: (\\d+) kept, (\\d+) dropped").matcher(run.out());
+        assertTrue(augmented.find(), run.out());
+        assertTrue(Integer.parseInt(augmented.group(2)) > 0, "n-grams that are evaluation texts dropped: " + run.out());
         ArtifactManifest.Distillation distillation = ModelArtifact.verify(distilled).lineage().distillation();
         assertEquals(2, distillation.unlabelledTexts());
-        assertEquals("KL divergence at temperature 2.00, plus 1.00 x mean squared error of the pooled text vectors"
-                + " against the teacher's on its principal directions", distillation.loss());
+        Matcher fromUnlabelled = Pattern.compile("augmented unlabelled texts: (\\d+) kept").matcher(run.out());
+        assertTrue(fromUnlabelled.find(), run.out());
+        assertEquals(Integer.parseInt(augmented.group(1)) + Integer.parseInt(fromUnlabelled.group(1)),
+                distillation.augmentedTexts());
+        assertEquals("mean squared error of centred logits", distillation.loss());
     }
 
     @Test
-    void theTeachersWordsJoinTheLearnedVocabularyThoseNoTrainingTextHoldsAreLabelledAloneAndReplaceTheirNeighbours()
+    void aBertTeacherGivesTheStudentItsWordEmbeddingsAndItsNearestWordsAndOnlySentencesAreAugmented()
             throws Exception {
         Path teacher = TinyModels.fineTuned(dir.resolve("bert-teacher"), 4);
         Path train = smallTrainingSet(4);
+        // The sentences' phrases, each sentence a tree of its own: trained on, never augmented.
+        List<String> phrases = new ArrayList<>(List.of("label\ttext\tsentence"));
+        List<String> rows = Files.readAllLines(train).stream().skip(1).toList();
+        for (int tree = 0; tree < rows.size(); tree++) {
+            String[] row = rows.get(tree).split("\t", 2);
+            String[] words = row[1].split(" ");
+            phrases.add(row[0] + "\t" + row[1] + "\t" + tree);
+            phrases.add(row[0] + "\t" + String.join(" ", List.of(words).subList(0, words.length / 2)) + "\t" + tree);
+        }
+        Path phraseFile = Files.write(dir.resolve("phrases.tsv"), phrases);
         Path distilled = dir.resolve("distilled");
         List<String> options = new ArrayList<>(STUDENT);
         options.set(options.indexOf("--epochs") + 1, "1");
-        List<String> args = new ArrayList<>(List.of("distill", "--data", train.toString(), "--teacher",
-                teacher.toString(), "--augment-per-text", "2", "--teacher-cache", dir.resolve("cache").toString(),
-                "--teacher-words", "40", "--student-embeddings", "TEACHER_OUTPUTS", "--word-texts",
-                "--replace-with", "TEACHER_NEIGHBOURS", "--output", distilled.toString()));
+        List<String> args = new ArrayList<>(List.of("distill", "--data", train.toString(), "--data",
+                phraseFile.toString(), "--val-fraction", "0.25", "--teacher", teacher.toString(),
+                "--augment-per-text", "2", "--teacher-cache", dir.resolve("cache").toString(), "--output",
+                distilled.toString()));
         args.addAll(options);
         Execution run = execute(args);
         assertEquals(0, run.exit(), run.out());
 
-        Set<String> trainingWords = new HashSet<>();
-        for (String line : Files.readAllLines(train)) {
-            trainingWords.addAll(List.of(line.toLowerCase(Locale.ROOT).split("[^\\p{L}]+")));
-        }
-        Path tokenizer = distilled.resolve(ModelArtifact.TOKENIZER);
-        Set<String> teachersPieces = TokenizerVocabulary.read(teacher.resolve(ModelArtifact.TOKENIZER)).keySet();
-        List<String> unseen = TokenizerVocabulary.read(tokenizer).keySet().stream()
-                .filter(piece -> piece.length() > 1 && piece.chars().allMatch(Character::isLetter))
-                .filter(word -> teachersPieces.contains(word) && !trainingWords.contains(word)).toList();
-        assertTrue(unseen.size() > 10 && unseen.size() <= 40, unseen.toString());
-        try (HuggingFaceTokenizer student = ModelArtifact.openTokenizer(tokenizer, 32)) {
-            for (String word : unseen) {
-                assertEquals(List.of("[CLS]", word, "[SEP]"), List.of(student.encode(word).getTokens()), word);
-            }
-        }
-        ArtifactManifest.Distillation distillation = ModelArtifact.verify(distilled).lineage().distillation();
-        assertEquals(unseen.size(), distillation.unlabelledTexts(), "each labelled once");
-        assertTrue(distillation.studentEmbeddings().startsWith("the outputs of sst2"), distillation.studentEmbeddings());
-        assertTrue(distillation.augmentation().contains("replace 0.10 (one of the 15 nearest words in the word"
+        ArtifactManifest manifest = ModelArtifact.verify(distilled);
+        ArtifactManifest.Distillation distillation = manifest.lineage().distillation();
+        assertTrue(distillation.studentEmbeddings().startsWith("the word embeddings of sst2"),
+                distillation.studentEmbeddings());
+        assertTrue(distillation.augmentation().contains("replace 0.30 (one of the 15 nearest words in the word"
                 + " embeddings of sst2"), distillation.augmentation());
+        assertTrue(distillation.augmentation().endsWith("from the 6 training sentences"), distillation.augmentation());
         assertTrue(run.out().contains("word neighbours: "), run.out());
+        assertEquals(List.of(train.toString(), phraseFile.toString()),
+                manifest.training().dataFiles().stream().map(ArtifactManifest.DataFile::location).toList());
+        assertEquals(12, manifest.training().trainExamples(), "6 sentences and their halves, once each");
     }
 
     @Test
-    void theTeachersPiecesAndNeighboursAreRefusedWithATeacherThatHasNoneToGiveAndWordTextsWithoutThem() throws Exception {
+    void retiredLeversAreUnknownOptions() throws Exception {
         Path train = smallTrainingSet(4);
-        for (List<String> options : List.of(
-                List.of("--student-vocabulary", "TEACHER"),
-                List.of("--student-vocabulary", "TEACHER", "--student-embeddings", "RANDOM"),
-                List.of("--teacher-words", "10"),
-                List.of("--teacher-words", "10", "--student-vocabulary", "TEACHER"),
-                List.of("--word-texts"),
-                List.of("--replace-with", "TEACHER_NEIGHBOURS"))) {
-            List<String> args = new ArrayList<>(List.of("distill", "--data", train.toString(), "--teacher",
-                    TEACHER.toString(), "--teacher-cache", dir.resolve("cache").toString(), "--output",
-                    dir.resolve("refused").toString()));
-            args.addAll(options);
-            Execution run = execute(args);
+        for (String retired : List.of("--temperature", "--feature-weight", "--teacher-words", "--student-vocabulary",
+                "--student-embeddings", "--longest-ngram", "--replace-with")) {
+            Execution run = execute(List.of("distill", "--data", train.toString(), "--teacher", TEACHER.toString(),
+                    retired, "1", "--output", dir.resolve("refused").toString()));
             assertEquals(2, run.exit(), run.out());
-            assertTrue(run.out().contains(options.get(0)), options.get(0) + " named: " + run.out());
+            assertTrue(run.out().contains("Unknown options: '" + retired + "'"), run.out());
             assertTrue(Files.notExists(dir.resolve("refused")), "nothing written");
         }
     }

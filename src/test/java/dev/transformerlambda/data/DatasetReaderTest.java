@@ -32,6 +32,19 @@ class DatasetReaderTest {
     }
 
     @Test
+    void keepsTheSentenceColumnAsTheRowsGroupAndIgnoresOtherColumns() throws IOException {
+        Path tsv = write("phrases.tsv", "label\ttext\tsentence\tsource\npositive\ta fine film\t7\ttreebank\n"
+                + "positive\tfine\t7\ttreebank\n");
+        Path jsonl = write("phrases.jsonl", "{\"text\": \"fine\", \"label\": \"positive\", \"sentence\": 7}\n"
+                + "{\"text\": \"alone\", \"label\": \"negative\"}\n");
+
+        assertEquals(List.of(new LabelledText("a fine film", "positive", "7"), new LabelledText("fine", "positive", "7")),
+                DatasetReader.read(tsv).examples());
+        assertEquals(List.of(new LabelledText("fine", "positive", "7"), new LabelledText("alone", "negative")),
+                DatasetReader.read(jsonl).examples());
+    }
+
+    @Test
     void readsCsvWithQuotedCommas() throws IOException {
         Path file = write("train.csv", "label,text\npositive,\"good, really good\"\nnegative,bad\n");
 

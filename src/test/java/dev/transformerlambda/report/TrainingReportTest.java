@@ -12,6 +12,8 @@ import dev.transformerlambda.model.ArtifactManifest.LearningRate;
 import dev.transformerlambda.model.ArtifactManifest.Lineage;
 import dev.transformerlambda.model.ArtifactManifest.Promotion;
 import dev.transformerlambda.model.ArtifactManifest.Source;
+import dev.transformerlambda.model.ArtifactManifest.DataFile;
+import dev.transformerlambda.model.ArtifactManifest.LeftOut;
 import dev.transformerlambda.model.ArtifactManifest.TrainingSummary;
 import dev.transformerlambda.model.DefaultModelTest;
 import dev.transformerlambda.model.ModelArtifact;
@@ -58,7 +60,9 @@ class TrainingReportTest {
                 "/training/history/3/learningRates/2/rate", "/training/dataSha256", "/training/evaluationData",
                 "/lineage/teacher/name", "/lineage/teacher/origin", "/lineage/teacher/sha256",
                 "/lineage/distillation/teacherMetrics/accuracy", "/promotion/accuracy", "/promotion/comparedAccuracy",
-                "/promotion/comparedWith", "/hyperparameters/layers")) {
+                "/promotion/comparedWith", "/hyperparameters/layers", "/training/dataFiles/1/location",
+                "/training/dataFiles/1/rows", "/training/dataFiles/1/sha256", "/training/leftOut/1/reason",
+                "/training/leftOut/1/rows")) {
             assertTrue(pointers.contains(expected), expected + " is shown: " + pointers);
         }
         long lossPoints = pointers.stream().filter(p -> p.matches("/training/history/\\d+/trainLoss")).count();
@@ -160,7 +164,11 @@ class TrainingReportTest {
         TrainingSummary training = new TrainingSummary("s3://data/sst/train.tsv (training part)", "ab".repeat(32),
                 "s3://data/sst/dev.tsv", "cd".repeat(32), "10% of s3://data/sst/train.tsv per label, seed 42",
                 "ef".repeat(32), 6228, 872, 692, history.size(), best, 32, 1e-3f, 2e-3f, 1f, 0.01f, 0.1f, 0.05f, 2,
-                42, 984.5, "cpu()", history);
+                42, 984.5, "cpu()", history,
+                List.of(new DataFile("s3://data/sst/train.tsv", "ab".repeat(32), 6920),
+                        new DataFile("s3://data/sst/train-phrases.tsv", "cd".repeat(32), 98532)),
+                List.of(new LeftOut("a validation sentence or a row of its tree", 8123),
+                        new LeftOut("a repeat of a text already trained on", 21339)));
         ModelConfig config = ModelConfig.preLn(8000, LABELS.size(), 2, 128, 4, 256, 0.1f, 64, Pooling.MEAN);
         Lineage lineage = new Lineage(null, new Source("sst2", "20261129T093639Z-3de7ac", "12".repeat(32)),
                 new Distillation("mask 10%, replace 10%, n-gram 25%, 20 per text, seed 42", 118216, 1623, 0.5f, "mean squared error of centred logits", teacher,
