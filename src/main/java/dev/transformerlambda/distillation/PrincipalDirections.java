@@ -3,8 +3,8 @@ package dev.transformerlambda.distillation;
 import java.util.Random;
 
 /**
- * Rows of numbers reduced to their top principal directions: how a teacher's wide vectors (word
- * embeddings, pooled text vectors) become targets as wide as a student.
+ * Rows of numbers reduced to their top principal directions: how a teacher's wide word embeddings
+ * become a start as wide as a student's.
  */
 public final class PrincipalDirections {
 

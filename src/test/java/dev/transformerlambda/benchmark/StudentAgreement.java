@@ -44,8 +44,9 @@ public final class StudentAgreement implements Callable<Integer> {
     @Option(names = "--student", required = true, description = "The student's artifact directory.")
     Path student;
 
-    @Option(names = "--data", required = true, description = "The training data both were made from.")
-    Path data;
+    @Option(names = "--data", required = true, description = "The training data both were made from (repeat it"
+            + " for several files, as given to distill).")
+    List<Path> data;
 
     @Option(names = "--eval-data", description = "Evaluation data, also scored (read it once: it chooses nothing).")
     Path evalData;
@@ -64,7 +65,10 @@ public final class StudentAgreement implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LabelledDataset training = DatasetReader.read(data);
+        List<LabelledDataset> training = new ArrayList<>();
+        for (Path file : data) {
+            training.add(DatasetReader.read(file));
+        }
         ValidationSplit split = valData == null ? ValidationSplit.carve(training, valFraction, seed)
                 : ValidationSplit.given(training, DatasetReader.read(valData));
         Set<String> trainingWords = new HashSet<>();

@@ -119,7 +119,8 @@ class ModelRegistryIT {
 
         RegistryException e = assertThrows(RegistryException.class, () -> registry.publish(impostor));
 
-        assertTrue(e.getMessage().contains(v1 + " already exists with other content (weights.params differs)"),
+        // Trained on other seeds' training parts, the two differ from their tokenizers on.
+        assertTrue(e.getMessage().matches(".*" + v1 + " already exists with other content \\(\\S+ differs\\).*"),
                 e.getMessage());
         registry.download(v1, dir.resolve("cache-" + System.nanoTime())); // still the original, intact
     }

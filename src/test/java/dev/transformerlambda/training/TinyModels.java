@@ -34,7 +34,7 @@ public final class TinyModels {
                 .ffnSize(64).dropout(0.1f).maxLength(32).vocabularySize(300).epochs(4).batchSize(16)
                 .learningRate(3e-3f).seed(seed).build();
         new ClassifierTrainer(options, new PrintWriter(new StringWriter()), false)
-                .train(ValidationSplit.given(fixture("sentiment-train.tsv"), fixture("sentiment-dev.tsv")), null, output);
+                .train(ValidationSplit.carve(fixture("sentiment-train.tsv"), 0.1, seed), null, output);
         return output;
     }
 
@@ -49,7 +49,7 @@ public final class TinyModels {
         TrainingOptions options = TrainingOptions.fineTuning(checkpoint.toString()).name("sst2").maxLength(32)
                 .epochs(4).batchSize(16).learningRate(2e-3f).headLearningRate(5e-3f).seed(seed).build();
         new ClassifierTrainer(options, new PrintWriter(new StringWriter()), false)
-                .train(ValidationSplit.given(train, fixture("sentiment-dev.tsv")), null, output);
+                .train(ValidationSplit.carve(train, 0.1, seed), null, output);
         return output;
     }
 
