@@ -126,13 +126,14 @@ public final class DistillCommand implements Callable<Integer> {
                 long seed = options.seed();
                 Augmenter augmenter = new Augmenter(perText, maskRate, replaceRate, ngramRate, seed);
                 List<String> trainTexts = split.train().examples().stream().map(LabelledText::text).toList();
+                Set<String> known = knownTexts(split, evaluation);
                 List<String> given = unlabelledData == null ? List.of()
-                        : unseen("unlabelled", new DataSource(s3).readTexts(unlabelledData), split, evaluation, log);
+                        : unseen("unlabelled", new DataSource(s3).readTexts(unlabelledData), known, log);
                 WordNeighbours neighbours = embeddings == null ? null
                         : neighbours(embeddings, split.trainSentences(), given, log);
                 WordReplacement replacement = replacementFor(trainTexts, neighbours);
                 List<String> augmented = unseen("augmented", augmenter.augment(split.trainSentences(), replacement),
-                        split, evaluation, log);
+                        known, log);
                 List<String> texts = new ArrayList<>(trainTexts);
                 texts.addAll(augmented);
                 String augmentation = augmenter.describe(replacement) + ", from the " + split.trainSentences().size()
@@ -144,7 +145,7 @@ public final class DistillCommand implements Callable<Integer> {
                 // texts' logits stay cached under the same key whether or not they come too.
                 List<String> fromElsewhere = new ArrayList<>(given);
                 fromElsewhere.addAll(unseen("augmented unlabelled", new Augmenter(perText, maskRate, replaceRate,
-                        ngramRate, seed + 1).augment(given, replacementFor(given, neighbours)), split, evaluation, log));
+                        ngramRate, seed + 1).augment(given, replacementFor(given, neighbours)), known, log));
                 String key = TeacherLogits.key(teacherSha256, texts);
                 float[][] logits = TeacherLogits.score(model, key, texts, cache, log);
                 List<String> unlabelled = new ArrayList<>(augmented);
@@ -197,19 +198,23 @@ public final class DistillCommand implements Callable<Integer> {
         return neighbours != null ? neighbours : TrainingWords.of(texts);
     }
 
-    /**
-     * {@code texts} (described as {@code what}), once each, without those the training, validation or
-     * evaluation data hold: the teacher's logits for a validation or evaluation text would leak it
-     * into the student.
-     */
-    private static List<String> unseen(String what, List<String> texts, ValidationSplit split,
-            LabelledDataset evaluation, PrintWriter log) {
+    /** Every text of the training, validation and evaluation data. */
+    private static Set<String> knownTexts(ValidationSplit split, LabelledDataset evaluation) {
         Set<String> known = new HashSet<>();
         for (LabelledDataset data : Arrays.asList(split.train(), split.validation(), evaluation)) {
             if (data != null) {
                 data.examples().forEach(example -> known.add(example.text()));
             }
         }
+        return known;
+    }
+
+    /**
+     * {@code texts} (described as {@code what}), once each, without the {@code known} ones (training,
+     * validation and evaluation texts): the teacher's logits for a validation or evaluation text
+     * would leak it into the student.
+     */
+    private static List<String> unseen(String what, List<String> texts, Set<String> known, PrintWriter log) {
         Set<String> kept = new LinkedHashSet<>();
         int dropped = 0;
         for (String text : texts) {
@@ -247,11 +252,10 @@ public final class DistillCommand implements Callable<Integer> {
         return columns;
     }
 
-    /** The rows with their logits in the student's label order; any columns after the logits as they were. */
+    /** The teacher's logits in the student's label order. */
     private static float[][] reorder(float[][] rows, int[] columns) {
-        float[][] out = new float[rows.length][];
+        float[][] out = new float[rows.length][columns.length];
         for (int row = 0; row < rows.length; row++) {
-            out[row] = rows[row].clone();
             for (int c = 0; c < columns.length; c++) {
                 out[row][c] = rows[row][columns[c]];
             }

@@ -86,8 +86,7 @@ public record ValidationSplit(LabelledDataset train, List<String> trainSentences
         });
         String source = sources(data);
         String description = String.format("%.0f%% of the sentences of %s per label, seed %d%s", fraction * 100,
-                source, seed, units.size() < rows(data) ? ", with every row of their groups left out of training"
-                        : "");
+                source, seed, grouped(data) ? ", with every row of their groups left out of training" : "");
         String cut = "|" + fraction + "|" + seed;
         return split(data, units, new LabelledDataset(source + " (validation part)",
                 derivedSha256(data, "validation" + cut), validation), description, cut);
@@ -190,8 +189,9 @@ public record ValidationSplit(LabelledDataset train, List<String> trainSentences
         return units;
     }
 
-    private static int rows(List<LabelledDataset> data) {
-        return data.stream().mapToInt(LabelledDataset::size).sum();
+    /** Whether any row of {@code data} belongs to a group (a file has a group column). */
+    private static boolean grouped(List<LabelledDataset> data) {
+        return data.stream().anyMatch(file -> file.examples().stream().anyMatch(example -> example.group() != null));
     }
 
     private static String sources(List<LabelledDataset> data) {
