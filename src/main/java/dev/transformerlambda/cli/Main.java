@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Train, evaluate and run Transformer text classifiers.",
         subcommands = {TrainCommand.class, DistillCommand.class, EvaluateCommand.class, PredictCommand.class, PublishCommand.class,
             ListCommand.class, PromoteCommand.class, RollbackCommand.class, SubmitCommand.class,
-            StatusCommand.class, ReportCommand.class})
+            StatusCommand.class, ReportCommand.class, ScoreCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -3,12 +3,12 @@ package dev.transformerlambda.data;
 import java.util.Locale;
 
 /** The file formats a data set may come in, told apart by the file name's extension. */
-enum DataFormat {
+public enum DataFormat {
     TSV,
     CSV,
     JSONL;
 
-    static DataFormat of(String name) {
+    public static DataFormat of(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".tsv") || lower.endsWith(".txt")) {
             return TSV;
