@@ -3,6 +3,8 @@ package dev.transformerlambda.batch;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.ContainerOverrides;
@@ -19,7 +21,7 @@ import software.amazon.awssdk.services.batch.model.RetryStrategy;
 import software.amazon.awssdk.services.batch.model.SubmitJobRequest;
 import software.amazon.awssdk.services.batch.model.SubmitJobResponse;
 
-/** Submits training jobs to AWS Batch and reports on them. */
+/** Submits training jobs to AWS Batch and reports on them (and on scoring jobs, see {@link ScoringJobs}). */
 public final class TrainingJobs {
 
     private static final Logger LOG = Logger.getLogger(TrainingJobs.class);
@@ -36,7 +38,7 @@ public final class TrainingJobs {
 
     /** A job as {@code status} shows it. */
     public record JobStatus(String id, String name, String status, String statusReason, int attempts,
-            String logGroup, String logStream) {}
+            String logGroup, String logStream, Map<String, Integer> children) {}
 
     /**
      * Submits the job and returns its id. A CPU job (no GPUs) is refused on a job definition that
@@ -68,8 +70,11 @@ public final class TrainingJobs {
         }
         JobDetail job = jobs.get(0);
         String logStream = job.container() == null ? null : job.container().logStreamName();
+        // An array job (bulk scoring) counts its children by state.
+        Map<String, Integer> children = job.arrayProperties() == null || job.arrayProperties().statusSummary() == null
+                ? Map.of() : new TreeMap<>(job.arrayProperties().statusSummary());
         return new JobStatus(job.jobId(), job.jobName(), job.statusAsString(), job.statusReason(),
-                job.attempts() == null ? 0 : job.attempts().size(), logGroup(job), logStream);
+                job.attempts() == null ? 0 : job.attempts().size(), logGroup(job), logStream, children);
     }
 
     /**

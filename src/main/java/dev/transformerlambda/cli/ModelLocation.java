@@ -22,6 +22,26 @@ final class ModelLocation {
     private ModelLocation() {}
 
     /**
+     * {@code location} as one published version: a registry's current version now, so that a job
+     * that runs later (or in many children) scores with the model chosen when it was submitted.
+     */
+    static String pin(String location, Supplier<S3Client> s3) throws IOException {
+        RegistryUri uri = RegistryUri.parse(location);
+        ModelRegistry registry = new ModelRegistry(s3.get(), uri);
+        Optional<PointerRead> current = registry.current();
+        if (current.isPresent()) {
+            return "s3://" + uri.bucket() + "/" + uri.modelKey() + "/" + current.get().pointer().version();
+        }
+        int slash = uri.modelKey().lastIndexOf('/');
+        if (slash > 0) {
+            new ModelRegistry(s3.get(), new RegistryUri(uri.bucket(), uri.modelKey().substring(0, slash)))
+                    .readManifest(uri.name());
+            return location;
+        }
+        throw new RegistryException(location + " has no current version (no " + RegistryUri.POINTER + ")");
+    }
+
+    /**
      * The local artifact directory for {@code location}; one on S3 is downloaded under {@code work},
      * which the caller deletes.
      */

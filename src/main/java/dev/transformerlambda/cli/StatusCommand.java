@@ -9,8 +9,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import software.amazon.awssdk.services.batch.BatchClient;
 
-/** {@code status}: a Batch training job's state, reason, attempts, log group and log stream. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a training job's state.")
+/**
+ * {@code status}: a Batch job's state, reason, attempts, log group and log stream, and for a scoring
+ * array job its children's states.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a training or scoring job's state.")
 public final class StatusCommand implements Callable<Integer> {
 
     @Spec
@@ -30,6 +33,9 @@ public final class StatusCommand implements Callable<Integer> {
                     status.id(), status.name(), status.status(),
                     status.statusReason() == null ? "" : " - " + status.statusReason(), status.attempts(),
                     status.logGroup(), status.logStream() == null ? "(none yet)" : status.logStream());
+            if (!status.children().isEmpty()) {
+                spec.commandLine().getOut().printf("children: %s%n", status.children());
+            }
         }
         return 0;
     }

@@ -11,6 +11,8 @@ import dev.transformerlambda.aws.MotoServer;
 import dev.transformerlambda.cli.Main;
 import dev.transformerlambda.deploy.BatchStack;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * {@code submit} and {@code status} against a real Batch API: moto's, with infra/batch.yaml's
+ * {@code submit}, {@code submit-scoring} and {@code status} against a real Batch API: moto's, with infra/batch.yaml's
  * compute environments, job queues and job definitions created through it. Each submitted job is
  * read back with the AWS CLI, another client than the product's. What moto cannot show is tested
  * against a stub in TrainingJobRequestsIT.
@@ -77,7 +79,8 @@ class TrainingJobsIT {
         }
         assertEquals(Map.of(
                 "transformer-lambda-training", List.of("VCPU=4", "MEMORY=15000", "GPU=1"),
-                "transformer-lambda-training-cpu", List.of("VCPU=4", "MEMORY=6144")), requirements);
+                "transformer-lambda-training-cpu", List.of("VCPU=4", "MEMORY=6144"),
+                "transformer-lambda-scoring", List.of("VCPU=4", "MEMORY=6144")), requirements);
     }
 
     @Test
@@ -167,6 +170,34 @@ class TrainingJobsIT {
         List<String> lines = out.toString().lines().toList();
         assertTrue(lines.get(0).startsWith("job " + id + " (watched): FAILED"), out.toString());
         assertEquals("attempts: " + describe(id).get("attempts").size(), lines.get(1));
+    }
+
+    /**
+     * A scoring job is one array job on the CPU queue: a child per shard, each running score on the
+     * same inputs with the registry's current version as it was at submission.
+     */
+    @Test
+    void submitScoringSendsAnArrayJobOfScoreChildrenWithTheModelVersionPinned() throws Exception {
+        String version = JSON.readTree(Path.of("src/main/models/sst2/manifest.json").toFile()).get("version").asText();
+        aws.run("s3", "mb", "s3://models");
+        aws.run("s3", "cp", "--recursive", "src/main/models/sst2", "s3://models/registry/sst2/" + version);
+        Path pointer = Files.createTempFile("current", ".json");
+        Files.writeString(pointer, "{\"version\": \"" + version + "\", \"updated\": \"2026-12-02T00:00:00Z\"}");
+        aws.run("s3", "cp", pointer.toString(), "s3://models/registry/sst2/current.json");
+
+        String id = submitted(run("submit-scoring", "--s3-endpoint", moto.endpoint().toString(), "--job-name", "reviews",
+                "--shards", "3", "--model", "s3://models/registry/sst2", "--input", "s3://data/scoring-input/reviews/",
+                "--output", "s3://data/scoring-output/reviews-1/", "--", "--id-field", "review_id"),
+                "reviews", "transformer-lambda-training-cpu");
+
+        JsonNode job = describe(id);
+        assertEquals(stack.ref("CpuJobQueue"), job.get("jobQueue").asText());
+        assertEquals(stack.ref("ScoringJobDefinition"), job.get("jobDefinition").asText());
+        assertEquals(3, job.at("/arrayProperties/size").asInt(), job.toString());
+        assertEquals(List.of("score", "--model", "s3://models/registry/sst2/" + version,
+                        "--input", "s3://data/scoring-input/reviews/", "--output", "s3://data/scoring-output/reviews-1/",
+                        "--shards", "3", "--id-field", "review_id"),
+                JSON.convertValue(job.at("/container/command"), List.class));
     }
 
     @Test

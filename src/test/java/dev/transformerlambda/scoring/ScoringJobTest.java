@@ -42,7 +42,7 @@ class ScoringJobTest {
     @BeforeAll
     static void trainModels() throws Exception {
         model = TinyModels.train(models.resolve("a"), 1);
-        otherModel = TinyModels.train(models.resolve("b"), 2);
+        otherModel = TinyModels.copyAs(model, models.resolve("b"), "20990101T000000Z-000000");
     }
 
     @Test

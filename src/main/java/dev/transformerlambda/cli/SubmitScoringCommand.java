@@ -1,0 +1,133 @@
+package dev.transformerlambda.cli;
+
+import dev.transformerlambda.aws.AwsClients;
+import dev.transformerlambda.batch.ScoringJobSpec;
+import dev.transformerlambda.batch.ScoringJobs;
+import dev.transformerlambda.batch.TrainingJobs;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.batch.BatchClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** {@code submit-scoring}: runs {@code score} over an S3 prefix as an AWS Batch array job. */
+@Command(name = "submit-scoring", mixinStandardHelpOptions = true,
+        description = "Score every text under an S3 prefix with an AWS Batch array job: each child scores one shard;"
+                + " the arguments after -- go to each child's score command.",
+        footer = "%nExample (a registry's current version is pinned when the job is submitted):%n"
+                + "  transformer-lambda submit-scoring --job-name reviews-2026 --shards 16 \\%n"
+                + "      --model s3://my-models/models/sst2 \\%n"
+                + "      --input s3://my-data/scoring-input/reviews/ \\%n"
+                + "      --output s3://my-data/scoring-output/reviews-2026/ -- --id-field review_id")
+public final class SubmitScoringCommand implements Callable<Integer> {
+
+    /** infra/batch.yaml's scoring job definition for a stack called transformer-lambda; the CPU queue runs it. */
+    public static final String DEFAULT_DEFINITION = "transformer-lambda-scoring";
+
+    private static final Set<String> FINAL_STATES = Set.of("SUCCEEDED", "FAILED");
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    BatchOptions batchOptions;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL", description = "An S3-compatible endpoint instead of AWS.")
+    URI s3Endpoint;
+
+    @Option(names = "--job-name", required = true, description = "The job's name.")
+    String jobName;
+
+    @Option(names = "--model", required = true, paramLabel = "s3://BUCKET/PREFIX/NAME[/VERSION]",
+            description = "A registry (its current version, pinned now) or one published version.")
+    String model;
+
+    @Option(names = "--input", required = true, paramLabel = "s3://BUCKET/PREFIX", description = "The texts to score.")
+    String input;
+
+    @Option(names = "--output", required = true, paramLabel = "s3://BUCKET/PREFIX", description = "Where the parts go.")
+    String output;
+
+    @Option(names = "--shards", defaultValue = "4", description = "Children of the array job (default: ${DEFAULT-VALUE}).")
+    int shards;
+
+    @Option(names = "--job-queue", description = "Job queue (default: $TRAINING_CPU_JOB_QUEUE or "
+            + SubmitCommand.DEFAULT_CPU_NAME + ").")
+    String jobQueue;
+
+    @Option(names = "--job-definition", description = "Job definition (default: $SCORING_JOB_DEFINITION or "
+            + DEFAULT_DEFINITION + ").")
+    String jobDefinition;
+
+    @Option(names = "--attempts", defaultValue = "3",
+            description = "Attempts per child; only Spot reclamation is retried, and a retry resumes (default: ${DEFAULT-VALUE}).")
+    int attempts;
+
+    @Option(names = "--timeout", defaultValue = "PT4H", description = "Longest attempt of a child, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "A tag on the job; repeatable.")
+    Map<String, String> tags = new LinkedHashMap<>();
+
+    @Option(names = "--follow", description = "Wait for the job, printing its children's states as they change.")
+    boolean follow;
+
+    @Option(names = "--poll", defaultValue = "PT30S", description = "How often --follow asks (default: ${DEFAULT-VALUE}).")
+    Duration poll;
+
+    @Parameters(paramLabel = "SCORE_ARGS", description = "Further options of each child's score command.")
+    List<String> scoreArguments = List.of();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        String pinned;
+        try (S3Client s3 = AwsClients.s3(Optional.ofNullable(s3Endpoint), s3Endpoint != null,
+                Optional.ofNullable(batchOptions.region))) {
+            pinned = ModelLocation.pin(model, () -> s3);
+        }
+        Map<String, String> allTags = new LinkedHashMap<>(Map.of("project", "transformer-lambda"));
+        allTags.putAll(tags);
+        Map<String, String> environment = System.getenv();
+        ScoringJobSpec job = new ScoringJobSpec(jobName,
+                jobQueue != null ? jobQueue : environment.getOrDefault("TRAINING_CPU_JOB_QUEUE", SubmitCommand.DEFAULT_CPU_NAME),
+                jobDefinition != null ? jobDefinition : environment.getOrDefault("SCORING_JOB_DEFINITION", DEFAULT_DEFINITION),
+                pinned, input, output, shards, scoreArguments, attempts, timeout, allTags);
+        try (BatchClient batch = batchOptions.client()) {
+            String id = new ScoringJobs(batch).submit(job);
+            out.printf("submitted job %s (%s) to %s (%d children) scoring %s with %s into %s%n", id, jobName, job.queue(),
+                    shards, input, pinned, output);
+            out.flush();
+            return follow ? follow(new TrainingJobs(batch), id, out) : 0;
+        }
+    }
+
+    private int follow(TrainingJobs jobs, String id, PrintWriter out) throws InterruptedException {
+        String last = "";
+        while (true) {
+            TrainingJobs.JobStatus status = jobs.status(id);
+            String line = status.status() + (status.children().isEmpty() ? "" : " " + status.children());
+            if (!line.equals(last)) {
+                out.printf("job %s: %s%n", id, line);
+                out.flush();
+                last = line;
+            }
+            if (FINAL_STATES.contains(status.status())) {
+                return "SUCCEEDED".equals(status.status()) ? 0 : 1;
+            }
+            Thread.sleep(poll.toMillis());
+        }
+    }
+}
