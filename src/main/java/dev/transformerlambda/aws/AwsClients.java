@@ -5,10 +5,12 @@ import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 
 /**
@@ -26,10 +28,26 @@ public final class AwsClients {
      * @param region the region; without one, the SDK's chain decides ({@code AWS_REGION} in Lambda)
      */
     public static S3Client s3(Optional<URI> endpoint, boolean pathStyle, Optional<String> region) {
+        return s3Builder(endpoint, pathStyle, region).build();
+    }
+
+    /**
+     * A client for jobs (training, publishing, bulk scoring) that retries throttling ({@code 503
+     * SlowDown}), 5xx answers and broken connections up to {@code attempts} times with the SDK's
+     * backoff: a job can wait out a burst that would fail it, where a request of the function's
+     * cannot.
+     */
+    public static S3Client s3ForJobs(Optional<URI> endpoint, boolean pathStyle, Optional<String> region, int attempts) {
+        return s3Builder(endpoint, pathStyle, region)
+                .overrideConfiguration(o -> o.retryStrategy(
+                        AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(attempts).build()))
+                .build();
+    }
+
+    private static S3ClientBuilder s3Builder(Optional<URI> endpoint, boolean pathStyle, Optional<String> region) {
         return configure(S3Client.builder(), endpoint, region)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build())
-                .build();
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
     }
 
     /** @param endpoint another endpoint than AWS's, for a local stub of the Batch API */

@@ -58,6 +58,11 @@ final class ModelOptions {
     @Option(names = "--batch-size", description = "Texts per step (default: 32).")
     Integer batchSize;
 
+    @Option(names = "--batch-tokens", description = "Cut steps by padded tokens instead of texts: each takes as"
+            + " many texts of similar length as fit this many tokens, so short phrases come many to a step"
+            + " (default: 0, off; 1024 is --batch-size 32 of 32-token sentences).")
+    Integer batchTokens;
+
     @Option(names = "--learning-rate", description = "Peak learning rate (default: 1e-3; [5e-5]).")
     Float learningRate;
 
@@ -101,6 +106,7 @@ final class ModelOptions {
         set(minFrequency, options::minFrequency);
         set(epochs, options::epochs);
         set(batchSize, options::batchSize);
+        set(batchTokens, options::batchTokens);
         set(learningRate, options::learningRate);
         set(headLearningRate, options::headLearningRate);
         set(maxGradNorm, options::maxGradNorm);

@@ -16,8 +16,11 @@ final class S3Options {
     @Option(names = "--region", description = "AWS region (default: the AWS SDK's chain, AWS_REGION).")
     String region;
 
+    /** Attempts of each S3 call: a command is a job that can wait out S3's throttling. */
+    static final int ATTEMPTS = 8;
+
     /** A new client; the caller closes it. */
     S3Client client() {
-        return AwsClients.s3(Optional.ofNullable(endpoint), endpoint != null, Optional.ofNullable(region));
+        return AwsClients.s3ForJobs(Optional.ofNullable(endpoint), endpoint != null, Optional.ofNullable(region), ATTEMPTS);
     }
 }

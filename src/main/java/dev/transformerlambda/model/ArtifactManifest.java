@@ -114,6 +114,7 @@ public record ArtifactManifest(
      *     several files were taken
      * @param leftOut the rows of those files not trained on, and why (validation sentences and their
      *     trees, repeated texts); null where not recorded
+     * @param batchTokens padded tokens per step where steps were cut by tokens, not texts; null otherwise
      */
     public record TrainingSummary(
             String data,
@@ -140,7 +141,8 @@ public record ArtifactManifest(
             String device,
             List<Epoch> history,
             List<DataFile> dataFiles,
-            List<LeftOut> leftOut) {}
+            List<LeftOut> leftOut,
+            Integer batchTokens) {}
 
     /** A training file as it was read: its location, sha256 and rows. */
     public record DataFile(String location, String sha256, int rows) {}

@@ -245,7 +245,8 @@ public final class ClassifierTrainer {
                 options.tokenDropout(), options.patience(), options.seed(), seconds,
                 Arrays.stream(devices).map(Device::toString).collect(Collectors.joining(",")), fit.history(),
                 split.files().stream().map(f -> new ArtifactManifest.DataFile(f.source(), f.sha256(), f.rows())).toList(),
-                split.leftOut().stream().map(l -> new ArtifactManifest.LeftOut(l.reason(), l.rows())).toList());
+                split.leftOut().stream().map(l -> new ArtifactManifest.LeftOut(l.reason(), l.rows())).toList(),
+                options.batchTokens() > 0 ? options.batchTokens() : null);
         ModelConfig config = start.config();
         String version = VERSION_TIME.format(now) + "-" + ModelArtifact.shortHash(staging.resolve(ModelArtifact.WEIGHTS));
         return new ArtifactManifest(options.name(), version, now.toString(), ArtifactManifest.FORMAT,
@@ -277,7 +278,7 @@ public final class ClassifierTrainer {
     private Fit fit(Model model, HuggingFaceTokenizer tokenizer, TokenizedBatches batches, Loss loss, List<String> labels,
             LabelledDataset validation, Path staging, String fingerprint, Resume resume)
             throws IOException, TranslateException {
-        int stepsPerEpoch = batches.batchesPerEpoch(options.batchSize());
+        int stepsPerEpoch = batches.batchesPerEpoch(options.batchSize(), options.batchTokens());
         int totalSteps = stepsPerEpoch * options.epochs();
         int warmupSteps = Math.round(totalSteps * options.warmupFraction());
         Tracker decay = LinearTracker.builder()
@@ -336,7 +337,7 @@ public final class ClassifierTrainer {
                 int step = 0;
                 List<LearningRate> rates = new ArrayList<>();
                 progress.epochStarted();
-                for (TokenizedBatches.Batch batch : batches.epoch(options.batchSize(), random)) {
+                for (TokenizedBatches.Batch batch : batches.epoch(options.batchSize(), options.batchTokens(), random)) {
                     float stepLoss = trainStep(trainer, optimizer, batch);
                     progress.step(epoch, ++step, batch.size(), stepLoss);
                     int done = optimizer.steps();

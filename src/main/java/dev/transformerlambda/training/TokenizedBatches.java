@@ -76,12 +76,32 @@ final class TokenizedBatches {
         return labels.length;
     }
 
-    int batchesPerEpoch(int batchSize) {
-        return (size() + batchSize - 1) / batchSize;
+    /**
+     * Steps in an epoch. Cut by tokens, their number depends a little on each epoch's draw: this is
+     * one draw's, close enough for the learning rate's schedule and the ETA.
+     */
+    int batchesPerEpoch(int batchSize, int batchTokens) {
+        if (batchTokens <= 0) {
+            return (size() + batchSize - 1) / batchSize;
+        }
+        return cut(order(batchSize, new Random(0)), batchSize, batchTokens).size();
     }
 
-    /** This epoch's batches, in an order drawn from {@code random}. */
-    List<Batch> epoch(int batchSize, Random random) {
+    /**
+     * This epoch's batches, in an order drawn from {@code random}: {@code batchSize} texts each, or
+     * with {@code batchTokens} above 0, as many texts as fit that many padded tokens.
+     */
+    List<Batch> epoch(int batchSize, int batchTokens, Random random) {
+        List<Batch> batches = new ArrayList<>();
+        for (List<Integer> members : cut(order(batchSize, random), batchSize, batchTokens)) {
+            batches.add(batch(members, random));
+        }
+        Collections.shuffle(batches, random);
+        return batches;
+    }
+
+    /** Every example once, shuffled, then sorted by length within pools of {@link #POOL_BATCHES} batches. */
+    private List<Integer> order(int batchSize, Random random) {
         List<Integer> order = new ArrayList<>(size());
         for (int i = 0; i < size(); i++) {
             order.add(i);
@@ -92,11 +112,34 @@ final class TokenizedBatches {
             order.subList(from, Math.min(order.size(), from + pool))
                     .sort(Comparator.comparingInt(i -> ids.get(i).length));
         }
-        List<Batch> batches = new ArrayList<>();
-        for (int from = 0; from < order.size(); from += batchSize) {
-            batches.add(batch(order.subList(from, Math.min(order.size(), from + batchSize)), random));
+        return order;
+    }
+
+    private List<List<Integer>> cut(List<Integer> order, int batchSize, int batchTokens) {
+        List<List<Integer>> batches = new ArrayList<>();
+        if (batchTokens <= 0) {
+            for (int from = 0; from < order.size(); from += batchSize) {
+                batches.add(order.subList(from, Math.min(order.size(), from + batchSize)));
+            }
+            return batches;
         }
-        Collections.shuffle(batches, random);
+        int from = 0;
+        int longest = 0;
+        for (int i = 0; i < order.size(); i++) {
+            int length = ids.get(order.get(i)).length;
+            int padded = Math.max(longest, length) * (i - from + 1);
+            // A pool ends where lengths drop back; a batch never spans two pools' orders.
+            boolean newPool = length < longest;
+            if (i > from && (padded > batchTokens || newPool)) {
+                batches.add(order.subList(from, i));
+                from = i;
+                longest = 0;
+            }
+            longest = Math.max(longest, length);
+        }
+        if (from < order.size()) {
+            batches.add(order.subList(from, order.size()));
+        }
         return batches;
     }
 

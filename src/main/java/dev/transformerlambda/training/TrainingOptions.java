@@ -24,6 +24,9 @@ import dev.transformerlambda.model.Pooling;
  * @param minFrequency fewest occurrences for a word piece to be merged
  * @param epochs most epochs to run
  * @param batchSize texts per optimiser step
+ * @param batchTokens when above 0, a step takes as many texts of similar length as fit this many
+ *     padded tokens instead of {@code batchSize} texts: short phrases then cost what their tokens
+ *     cost, not a step each batch of {@code batchSize}
  * @param learningRate peak learning rate, reached after warm-up
  * @param headLearningRate the classification head's peak learning rate; a new head on a
  *     pretrained encoder learns faster than the encoder under it
@@ -50,6 +53,7 @@ public record TrainingOptions(
         int minFrequency,
         int epochs,
         int batchSize,
+        int batchTokens,
         float learningRate,
         float headLearningRate,
         float maxGradNorm,
@@ -112,6 +116,7 @@ public record TrainingOptions(
         private int minFrequency = 2;
         private int epochs = 10;
         private int batchSize = 32;
+        private int batchTokens;
         private float learningRate = 1e-3f;
         private Float headLearningRate;
         private float maxGradNorm = 1f;
@@ -135,6 +140,7 @@ public record TrainingOptions(
         public Builder minFrequency(int value) { minFrequency = value; return this; }
         public Builder epochs(int value) { epochs = value; return this; }
         public Builder batchSize(int value) { batchSize = value; return this; }
+        public Builder batchTokens(int value) { batchTokens = value; return this; }
         public Builder learningRate(float value) { learningRate = value; return this; }
         public Builder headLearningRate(float value) { headLearningRate = value; return this; }
         public Builder maxGradNorm(float value) { maxGradNorm = value; return this; }
@@ -146,7 +152,7 @@ public record TrainingOptions(
 
         public TrainingOptions build() {
             return new TrainingOptions(name, pretrained, layers, width, heads, ffnSize, dropout, tokenDropout,
-                    maxLength, pooling, vocabularySize, minFrequency, epochs, batchSize, learningRate,
+                    maxLength, pooling, vocabularySize, minFrequency, epochs, batchSize, batchTokens, learningRate,
                     headLearningRate == null ? learningRate : headLearningRate, maxGradNorm, weightDecay,
                     warmupFraction, validationFraction, patience, seed);
         }

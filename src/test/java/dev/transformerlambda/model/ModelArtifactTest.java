@@ -202,7 +202,7 @@ class ModelArtifactTest {
     private static ArtifactManifest manifest(ModelConfig config) {
         ClassificationMetrics metrics = ClassificationMetrics.of(LABELS, new int[] {0, 1}, new int[] {0, 1});
         TrainingSummary training = new TrainingSummary("train.tsv", "00", "dev.tsv", "00", "given", "00", 3, 2, 2,
-                1, 1, 8, 1e-3f, 1e-3f, 1f, 0.01f, 0.1f, 0f, 3, 42, 1.0, "cpu()", null, null, null);
+                1, 1, 8, 1e-3f, 1e-3f, 1f, 0.01f, 0.1f, 0f, 3, 42, 1.0, "cpu()", null, null, null, null);
         return new ArtifactManifest("test", "20261129T000000Z-abcdef", "2026-11-29T00:00:00Z",
                 ArtifactManifest.FORMAT, config.family().architecture(), config, config.maxLength(), LABELS,
                 ModelArtifact.TOKENIZER, ModelArtifact.WEIGHTS, training, metrics, metrics, null,

@@ -168,7 +168,7 @@ class TrainingReportTest {
                 List.of(new DataFile("s3://data/sst/train.tsv", "ab".repeat(32), 6920),
                         new DataFile("s3://data/sst/train-phrases.tsv", "cd".repeat(32), 98532)),
                 List.of(new LeftOut("a validation sentence or a row of its tree", 8123),
-                        new LeftOut("a repeat of a text already trained on", 21339)));
+                        new LeftOut("a repeat of a text already trained on", 21339)), null);
         ModelConfig config = ModelConfig.preLn(8000, LABELS.size(), 2, 128, 4, 256, 0.1f, 64, Pooling.MEAN);
         Lineage lineage = new Lineage(null, new Source("sst2", "20261129T093639Z-3de7ac", "12".repeat(32)),
                 new Distillation("mask 10%, replace 10%, n-gram 25%, 20 per text, seed 42", 118216, 1623, 0.5f, "mean squared error of centred logits", teacher,
