@@ -2,8 +2,6 @@ package dev.transformerlambda.cli;
 
 import dev.transformerlambda.batch.TrainingJobSpec;
 import dev.transformerlambda.batch.TrainingJobs;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -61,15 +59,8 @@ public final class SubmitCommand implements Callable<Integer> {
             description = "GPUs to reserve; 0 runs on the CPU queue and job definition (default: ${DEFAULT-VALUE}).")
     int gpus;
 
-    @Option(names = "--attempts", defaultValue = "3",
-            description = "Attempts; only Spot reclamation is retried (default: ${DEFAULT-VALUE}).")
-    int attempts;
-
-    @Option(names = "--timeout", defaultValue = "PT4H", description = "Longest attempt, ISO-8601 (default: ${DEFAULT-VALUE}).")
-    Duration timeout;
-
-    @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "A tag on the job; repeatable.")
-    Map<String, String> tags = new LinkedHashMap<>();
+    @Mixin
+    JobOptions jobOptions;
 
     @Parameters(paramLabel = "TRAIN_ARGS", description = "The train command's arguments.")
     List<String> trainArguments = List.of();
@@ -93,12 +84,10 @@ public final class SubmitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, String> allTags = new LinkedHashMap<>(Map.of("project", "transformer-lambda"));
-        allTags.putAll(tags);
         Target target = target(gpus, jobQueue, jobDefinition, System.getenv());
         TrainingJobSpec job = new TrainingJobSpec(jobName, target.queue(), target.definition(), trainArguments, gpus,
-                attempts, timeout, allTags);
-        if (attempts > 1 && trainArguments.stream().noneMatch(a -> a.equals("--checkpoint") || a.startsWith("--checkpoint="))) {
+                jobOptions.attempts, jobOptions.timeout, jobOptions.allTags());
+        if (jobOptions.attempts > 1 && trainArguments.stream().noneMatch(a -> a.equals("--checkpoint") || a.startsWith("--checkpoint="))) {
             spec.commandLine().getErr().printf("warning: without --checkpoint, an attempt retried after a Spot"
                     + " reclamation starts training over%n");
         }

@@ -7,7 +7,6 @@ import dev.transformerlambda.batch.TrainingJobs;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,15 +70,8 @@ public final class SubmitScoringCommand implements Callable<Integer> {
             + DEFAULT_DEFINITION + ").")
     String jobDefinition;
 
-    @Option(names = "--attempts", defaultValue = "3",
-            description = "Attempts per child; only Spot reclamation is retried, and a retry resumes (default: ${DEFAULT-VALUE}).")
-    int attempts;
-
-    @Option(names = "--timeout", defaultValue = "PT4H", description = "Longest attempt of a child, ISO-8601 (default: ${DEFAULT-VALUE}).")
-    Duration timeout;
-
-    @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "A tag on the job; repeatable.")
-    Map<String, String> tags = new LinkedHashMap<>();
+    @Mixin
+    JobOptions jobOptions;
 
     @Option(names = "--follow", description = "Wait for the job, printing its children's states as they change.")
     boolean follow;
@@ -98,13 +90,12 @@ public final class SubmitScoringCommand implements Callable<Integer> {
                 Optional.ofNullable(batchOptions.region))) {
             pinned = ModelLocation.pin(model, () -> s3);
         }
-        Map<String, String> allTags = new LinkedHashMap<>(Map.of("project", "transformer-lambda"));
-        allTags.putAll(tags);
         Map<String, String> environment = System.getenv();
         ScoringJobSpec job = new ScoringJobSpec(jobName,
                 jobQueue != null ? jobQueue : environment.getOrDefault("TRAINING_CPU_JOB_QUEUE", SubmitCommand.DEFAULT_CPU_NAME),
                 jobDefinition != null ? jobDefinition : environment.getOrDefault("SCORING_JOB_DEFINITION", DEFAULT_DEFINITION),
-                pinned, input, output, shards, scoreArguments, attempts, timeout, allTags);
+                pinned, input, output, shards, scoreArguments, jobOptions.attempts, jobOptions.timeout,
+                jobOptions.allTags());
         try (BatchClient batch = batchOptions.client()) {
             String id = new ScoringJobs(batch).submit(job);
             out.printf("submitted job %s (%s) to %s (%d children) scoring %s with %s into %s%n", id, jobName, job.queue(),
