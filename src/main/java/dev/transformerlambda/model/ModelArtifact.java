@@ -171,8 +171,14 @@ public final class ModelArtifact {
         try {
             loadWeights(dir, name, manifest, block, model.getNDManager());
             model.setBlock(block);
-            HuggingFaceTokenizer tokenizer =
-                    openTokenizer(dir.resolve(manifest.tokenizer()), manifest.maxSequenceLength());
+            HuggingFaceTokenizer tokenizer;
+            try {
+                tokenizer = openTokenizer(dir.resolve(manifest.tokenizer()), manifest.maxSequenceLength());
+            } catch (IOException | RuntimeException e) {
+                // Its bytes match the manifest, so it reads the same way every time: the artifact is broken.
+                throw new InvalidArtifactException(name + ": " + manifest.tokenizer()
+                        + " is not a tokenizer the Hugging Face tokenizers library reads: " + e.getMessage(), e);
+            }
             return new TextClassifier(manifest, model, tokenizer);
         } catch (IOException | RuntimeException | Error e) {
             // An Error too (a tensor larger than the direct memory left, a native library that

@@ -71,6 +71,17 @@ public final class TinyModels {
     }
 
     /**
+     * Replaces the tokenizer in {@code artifact} with JSON the tokenizers library cannot read, and
+     * lists it anew in the manifest: a consistent artifact whose every file matches, that no load
+     * can ever succeed on.
+     */
+    public static Path breakTokenizer(Path artifact) throws IOException {
+        Files.writeString(artifact.resolve(ModelArtifact.TOKENIZER), "{\"model\": \"not a tokenizer\"}");
+        ModelArtifact.writeManifest(artifact, ModelArtifact.readManifest(artifact));
+        return artifact;
+    }
+
+    /**
      * Copies the artifact in {@code source} into {@code target} as the code before per-epoch
      * history and reports wrote it: no {@code training.history} in the manifest, no report file.
      */
