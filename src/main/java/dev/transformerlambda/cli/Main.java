@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         version = "transformer-lambda 0.1.0",
         description = "Train, evaluate and run Transformer text classifiers.",
         subcommands = {TrainCommand.class, DistillCommand.class, EvaluateCommand.class, PredictCommand.class, PublishCommand.class,
-            ListCommand.class, PromoteCommand.class, RollbackCommand.class, SubmitCommand.class,
+            ListCommand.class, PromoteCommand.class, RollbackCommand.class, CleanCommand.class, SubmitCommand.class,
             StatusCommand.class, ReportCommand.class})
 public final class Main {
 

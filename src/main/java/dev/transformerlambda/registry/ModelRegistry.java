@@ -28,6 +28,7 @@ import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
@@ -35,6 +36,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * One model's registry on S3. Versions are immutable: every file is written with {@code
@@ -296,6 +298,59 @@ public final class ModelRegistry {
         return versions;
     }
 
+    /**
+     * A version folder with no manifest: an upload cut off (or still under way, if recent). Never
+     * served or promoted, since both read the manifest first.
+     *
+     * @param lastModified when its newest file was written
+     */
+    public record IncompleteVersion(String version, int files, long bytes, Instant lastModified) {}
+
+    /** Version folders with files but no manifest, oldest first. */
+    public List<IncompleteVersion> incomplete() {
+        List<IncompleteVersion> found = new ArrayList<>();
+        var pages = s3.listObjectsV2Paginator(ListObjectsV2Request.builder()
+                .bucket(uri.bucket()).prefix(uri.modelKey() + "/").delimiter("/").build());
+        for (CommonPrefix prefix : pages.commonPrefixes()) {
+            String version = prefix.prefix().substring(uri.modelKey().length() + 1).replaceAll("/$", "");
+            List<S3Object> objects = versionObjects(version);
+            if (objects.stream().noneMatch(o -> o.key().equals(uri.versionPrefix(version) + ModelArtifact.MANIFEST))) {
+                found.add(new IncompleteVersion(version, objects.size(), objects.stream().mapToLong(S3Object::size).sum(),
+                        objects.stream().map(S3Object::lastModified).max(Comparator.naturalOrder()).orElse(Instant.EPOCH)));
+            }
+        }
+        found.sort(Comparator.comparing(IncompleteVersion::version));
+        return found;
+    }
+
+    /**
+     * Deletes the incomplete versions whose newest file is older than {@code olderThan}: an upload
+     * younger than that may still be under way, and deleting its files would make it fail.
+     *
+     * @return the versions deleted
+     */
+    public List<IncompleteVersion> clean(Duration olderThan) {
+        Instant before = Instant.now().minus(olderThan);
+        List<IncompleteVersion> deleted = new ArrayList<>();
+        for (IncompleteVersion version : incomplete()) {
+            if (version.lastModified().isBefore(before)) {
+                for (S3Object object : versionObjects(version.version())) {
+                    s3.deleteObject(DeleteObjectRequest.builder().bucket(uri.bucket()).key(object.key()).build());
+                }
+                LOG.infof("deleted the incomplete version %s/%s (%d files)", uri, version.version(), version.files());
+                deleted.add(version);
+            }
+        }
+        return deleted;
+    }
+
+    private List<S3Object> versionObjects(String version) {
+        List<S3Object> objects = new ArrayList<>();
+        s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(uri.bucket())
+                .prefix(uri.versionPrefix(version)).build()).contents().forEach(objects::add);
+        return objects;
+    }
+
     private static String origin(Lineage lineage) {
         if (lineage == null) {
             return "from scratch";
@@ -402,13 +457,7 @@ public final class ModelRegistry {
 
     private static void requireFits(ArtifactManifest manifest, Contents contents, long maxBytes, String name)
             throws ModelTooLargeException {
-        long bytes = manifest.files() == null ? 0 : manifest.files().stream()
-                .filter(file -> fetched(file, contents)).mapToLong(ArtifactFile::size).sum();
-        if (bytes > maxBytes) {
-            throw new ModelTooLargeException(String.format("%s: %,d bytes of model files, over the %,d this"
-                    + " function may load (classifier.limits.max-model-size, by default from its memory);"
-                    + " refusing it before it runs out of memory", name, bytes, maxBytes));
-        }
+        ModelArtifact.requireFits(manifest, file -> fetched(file, contents), maxBytes, name);
     }
 
     /**

@@ -73,16 +73,34 @@ public final class FaultyS3Proxy implements AutoCloseable {
     /** The real answer, {@code delay} late. */
     public record Delay(Duration delay) implements Fault {}
 
+    /** Passed on to the real server, which acts on it; then the connection closed with no answer. */
+    public record LostAnswer() implements Fault {}
+
     /** A rule in force: the requests it matches, what they get, and how many it caught. */
     public static final class Rule {
         private final Predicate<Request> matches;
         private final Fault fault;
+        private final int times;
         private final CountDownLatch lifted = new CountDownLatch(1);
         private final AtomicInteger caught = new AtomicInteger();
 
-        private Rule(Predicate<Request> matches, Fault fault) {
+        private Rule(Predicate<Request> matches, Fault fault, int times) {
             this.matches = matches;
             this.fault = fault;
+            this.times = times;
+        }
+
+        /** Takes {@code request} if it matches and the rule has catches left. */
+        private boolean take(Request request) {
+            if (!matches.test(request)) {
+                return false;
+            }
+            for (int n = caught.get(); n < times; n = caught.get()) {
+                if (caught.compareAndSet(n, n + 1)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Requests this rule caught so far. */
@@ -128,7 +146,12 @@ public final class FaultyS3Proxy implements AutoCloseable {
 
     /** From now on, requests {@code matches} accepts get {@code fault}; the first matching rule wins. */
     public Rule inject(Predicate<Request> matches, Fault fault) {
-        Rule rule = new Rule(matches, fault);
+        return inject(matches, fault, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #inject(Predicate, Fault)}, for the first {@code times} matching requests only. */
+    public Rule inject(Predicate<Request> matches, Fault fault, int times) {
+        Rule rule = new Rule(matches, fault, times);
         rules.add(rule);
         return rule;
     }
@@ -163,11 +186,8 @@ public final class FaultyS3Proxy implements AutoCloseable {
             URI uri = exchange.getRequestURI();
             Request request = new Request(exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery());
             byte[] body = exchange.getRequestBody().readAllBytes();
-            Rule rule = rules.stream().filter(r -> r.matches.test(request)).findFirst().orElse(null);
+            Rule rule = rules.stream().filter(r -> r.take(request)).findFirst().orElse(null);
             Fault fault = rule == null ? null : rule.fault;
-            if (rule != null) {
-                rule.caught.incrementAndGet();
-            }
             if (fault == null) {
                 forward(exchange, body, false);
             } else if (fault instanceof Hang) {
@@ -180,6 +200,8 @@ public final class FaultyS3Proxy implements AutoCloseable {
             } else if (fault instanceof Delay delay) {
                 TimeUnit.NANOSECONDS.sleep(delay.delay().toNanos());
                 forward(exchange, body, false);
+            } else if (fault instanceof LostAnswer) {
+                send(exchange, body);
             }
             // Empty: closing before any answer closes the connection, and the client reads nothing.
         } catch (InterruptedException e) {
@@ -191,17 +213,8 @@ public final class FaultyS3Proxy implements AutoCloseable {
 
     private void forward(HttpExchange exchange, byte[] body, boolean truncate)
             throws IOException, InterruptedException {
+        HttpResponse<byte[]> answer = send(exchange, body);
         String method = exchange.getRequestMethod();
-        HttpRequest.Builder request = HttpRequest.newBuilder(upstream.resolve(exchange.getRequestURI().getRawPath()
-                        + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery())))
-                .method(method, body.length == 0 && !method.equals("PUT") && !method.equals("POST")
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(value -> request.header(name, value));
-            }
-        });
-        HttpResponse<byte[]> answer = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         answer.headers().map().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
             if (!lower.startsWith(":") && !lower.equals("transfer-encoding") && !lower.equals("connection")
@@ -223,6 +236,21 @@ public final class FaultyS3Proxy implements AutoCloseable {
             out.write(bytes, 0, truncate ? bytes.length / 2 : bytes.length);
             out.flush();
         }
+    }
+
+    /** Sends the request on to the real server; its answer. */
+    private HttpResponse<byte[]> send(HttpExchange exchange, byte[] body) throws IOException, InterruptedException {
+        String method = exchange.getRequestMethod();
+        HttpRequest.Builder request = HttpRequest.newBuilder(upstream.resolve(exchange.getRequestURI().getRawPath()
+                        + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery())))
+                .method(method, body.length == 0 && !method.equals("PUT") && !method.equals("POST")
+                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(value -> request.header(name, value));
+            }
+        });
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private static void reply(HttpExchange exchange, int status, String code) throws IOException {
