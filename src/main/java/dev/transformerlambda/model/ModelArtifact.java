@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -148,6 +149,21 @@ public final class ModelArtifact {
             }
         }
         return manifest;
+    }
+
+    /**
+     * Refuses {@code manifest}'s artifact if the files {@code counted} accepts add up to more than
+     * {@code maxBytes}, by the sizes the manifest lists: before anything is downloaded or loaded.
+     */
+    public static void requireFits(ArtifactManifest manifest, Predicate<ArtifactFile> counted, long maxBytes,
+            String name) throws ModelTooLargeException {
+        long bytes = manifest.files() == null ? 0
+                : manifest.files().stream().filter(counted).mapToLong(ArtifactFile::size).sum();
+        if (bytes > maxBytes) {
+            throw new ModelTooLargeException(String.format("%s: %,d bytes of model files, over the %,d this"
+                    + " function may load (classifier.limits.max-model-size, by default from its memory);"
+                    + " refusing it before it runs out of memory", name, bytes, maxBytes));
+        }
     }
 
     /** Verifies the artifact in {@code dir} and loads it for inference on the CPU. */

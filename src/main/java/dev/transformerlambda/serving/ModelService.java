@@ -399,7 +399,9 @@ public class ModelService {
     private void loadLocal(Path dir, long checkGeneration) {
         try {
             String source = dir.toAbsolutePath().toString();
-            LoadedModel loaded = load(dir, ModelArtifact.verify(dir, source), source, 0);
+            ArtifactManifest manifest = ModelArtifact.verify(dir, source);
+            ModelArtifact.requireFits(manifest, file -> !file.path().equals(ModelArtifact.REPORT), maxModelBytes, source);
+            LoadedModel loaded = load(dir, manifest, source, 0);
             if (!commit(checkGeneration, () -> {
                 swapIn(loaded);
                 lastCheck = ReloadCheck.notWatched();
