@@ -11,8 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -119,12 +121,14 @@ public final class FaultyS3Proxy implements AutoCloseable {
     private final HttpClient client;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
 
-    private FaultyS3Proxy(URI upstream) throws IOException {
+    private FaultyS3Proxy(URI upstream, int port) throws IOException {
         this.upstream = upstream;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(threads)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.createContext("/", this::handle);
+        // No bucket name starts with an underscore, so this path never shadows S3's.
+        server.createContext(CONTROL, this::control);
         // One thread per request: a held request must not hold up the others.
         server.setExecutor(threads);
         server.start();
@@ -132,7 +136,71 @@ public final class FaultyS3Proxy implements AutoCloseable {
 
     /** A proxy in front of {@code upstream}, passing everything on until told otherwise. */
     public static FaultyS3Proxy start(URI upstream) throws IOException {
-        return new FaultyS3Proxy(upstream);
+        return new FaultyS3Proxy(upstream, 0);
+    }
+
+    /** Where a script switches faults: {@code POST /_faults?kind=...} for every request, {@code DELETE} lifts them. */
+    public static final String CONTROL = "/_faults";
+
+    /**
+     * Runs the proxy on its own, for {@code scripts/chaos}: {@code FaultyS3Proxy UPSTREAM PORT}. A
+     * fault for every request is switched on with {@code POST /_faults?kind=KIND}, KIND one of
+     * {@code hang}, {@code status&code=503&error=SlowDown}, {@code empty}, {@code truncated},
+     * {@code delay&ms=2000}, {@code lost}; {@code DELETE /_faults} lifts every fault.
+     */
+    public static void main(String[] args) throws Exception {
+        FaultyS3Proxy proxy = new FaultyS3Proxy(URI.create(args[0]), Integer.parseInt(args[1]));
+        System.out.println("FaultyS3Proxy on " + proxy.endpoint() + " in front of " + args[0]);
+        Thread.currentThread().join();
+    }
+
+    /** Parses a control request's fault. */
+    static Fault parse(String query) {
+        Map<String, String> params = new HashMap<>();
+        for (String pair : (query == null ? "" : query).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                params.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        String kind = params.getOrDefault("kind", "");
+        return switch (kind) {
+            case "hang" -> new Hang();
+            case "status" -> new Status(Integer.parseInt(params.getOrDefault("code", "500")),
+                    params.getOrDefault("error", "InternalError"));
+            case "empty" -> new Empty();
+            case "truncated" -> new Truncated();
+            case "delay" -> new Delay(Duration.ofMillis(Long.parseLong(params.getOrDefault("ms", "1000"))));
+            case "lost" -> new LostAnswer();
+            default -> throw new IllegalArgumentException("unknown fault kind '" + kind + "'");
+        };
+    }
+
+    private void control(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            int status = 204;
+            String message = null;
+            try {
+                switch (exchange.getRequestMethod()) {
+                    case "POST" -> inject(request -> true, parse(exchange.getRequestURI().getRawQuery()));
+                    case "DELETE" -> liftAll();
+                    default -> {
+                        status = 405;
+                        message = "POST or DELETE";
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                status = 400;
+                message = e.getMessage();
+            }
+            if (message == null) {
+                exchange.sendResponseHeaders(status, -1);
+            } else {
+                byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(status, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
+        }
     }
 
     public URI endpoint() {
