@@ -274,6 +274,10 @@ public final class FaultyS3Proxy implements AutoCloseable {
             // Empty: closing before any answer closes the connection, and the client reads nothing.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (CutShort e) {
+            // Out of the handler, it makes the server close the connection: the client reads
+            // fewer bytes than announced. Closing the exchange alone would leave it waiting.
+            throw e;
         } catch (IOException clientGone) {
             // The client gave up on a held or slow answer; nothing to tell it.
         }
@@ -300,9 +304,20 @@ public final class FaultyS3Proxy implements AutoCloseable {
             return;
         }
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes, 0, truncate ? bytes.length / 2 : bytes.length);
+        OutputStream out = exchange.getResponseBody();
+        if (truncate) {
+            out.write(bytes, 0, bytes.length / 2);
             out.flush();
+            throw new CutShort();
+        }
+        out.write(bytes);
+        out.close();
+    }
+
+    /** Thrown out of the handler on purpose, after half a body, so the server drops the connection. */
+    private static final class CutShort extends IOException {
+        CutShort() {
+            super("the answer is cut short on purpose");
         }
     }
 

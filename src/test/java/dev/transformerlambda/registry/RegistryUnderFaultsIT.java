@@ -161,9 +161,13 @@ class RegistryUnderFaultsIT {
         String version = operator().publish(DefaultModelTest.DEFAULT_MODEL);
         proxy.inject(request -> request.keyEndsWith("/" + ModelArtifact.WEIGHTS), new FaultyS3Proxy.Truncated());
 
+        long start = System.nanoTime();
         assertThrows(Exception.class,
                 () -> registry.download(version, dir.resolve("cache"), ModelRegistry.Contents.MODEL_ONLY));
+        double seconds = (System.nanoTime() - start) / 1e9;
 
+        assertTrue(seconds < 5, "the short bodies were read as such, not waited on until the 10 s timeout: "
+                + seconds + " s");
         proxy.liftAll();
         assertTrue(Files.notExists(dir.resolve("cache").resolve(uri.name()).resolve(version)), "nothing cached");
         assertEquals(version, registry.download(version, dir.resolve("cache"), ModelRegistry.Contents.MODEL_ONLY)
