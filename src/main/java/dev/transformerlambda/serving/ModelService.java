@@ -253,7 +253,7 @@ public class ModelService {
     }
 
     /**
-     * Applies what check {@code generation} found, if it still counts, under {@link #checks}.
+     * Applies what check {@code checkGeneration} found, if it still counts, under {@link #checks}.
      *
      * @return false if a newer check replaced it: nothing was applied
      */

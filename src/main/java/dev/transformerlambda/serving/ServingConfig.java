@@ -57,13 +57,14 @@ public interface ServingConfig {
         Optional<String> region();
 
         /**
-         * One attempt to read {@code current.json}. The check runs on a request's path and API
-         * Gateway gives up after 29 s; with no bound a frozen S3 held a request for 121 s.
+         * One attempt to read {@code current.json}. The check runs beside the requests, but a cold
+         * instance's requests wait for it, and a check that never ends blocks the next until it is
+         * abandoned; with no bound a frozen S3 held a check for 121 s.
          */
         @WithDefault("2s")
         Duration checkAttemptTimeout();
 
-        /** Reading {@code current.json}, the SDK's retries included; then the loaded model answers. */
+        /** Reading {@code current.json}, the SDK's retries included; then the check has failed. */
         @WithDefault("5s")
         Duration checkTimeout();
 
