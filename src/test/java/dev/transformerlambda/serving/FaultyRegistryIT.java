@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The function through the real Lambda handler while S3 misbehaves on purpose ({@link
  * FaultyS3Proxy} between them): no request waits on a reload check, a stuck check is abandoned and
- * replaced, and versions that can never load (a tokenizer that does not parse, a model over the
- * size limit) are refused once and remembered. The steps share one function, so they run in order.
+ * replaced, and versions that can never load (a tokenizer that does not parse, a warm-up that
+ * fails, a model over the size limit) are refused once and remembered. The steps share one function, so they run in order.
  */
 @QuarkusTest
 @WithTestResource(FaultyRegistryTestResource.class)
@@ -160,9 +160,43 @@ class FaultyRegistryIT {
         awaitServed(serving);
     }
 
-    /** The committed default model (5 MB) against this function's 1 MB limit. */
     @Test
     @Order(4)
+    void aVersionWhoseWarmUpFailsIsRefusedOnceAndNotLoadedAgain() throws Exception {
+        String version = "20270302T000001Z-badwarmup";
+        ModelRegistry registry = FaultyRegistryTestResource.registry();
+        String serving = registry.current().orElseThrow().pointer().version();
+        registry.publish(TinyModels.tokenizerBeyondItsWeights(
+                TinyModels.copyAs(FaultyRegistryTestResource.firstModel(), dir.resolve("bad-warm-up"), version)));
+        String key = RegistryTestResource.REGISTRY.modelKey() + "/" + version + "/" + ModelArtifact.WEIGHTS;
+        Rule counted = FaultyRegistryTestResource.proxy().inject(request -> request.keyEndsWith("/" + key),
+                new FaultyS3Proxy.Delay(Duration.ZERO));
+        try {
+            registry.promote(version);
+            awaitLastCheckOf(version, "failed");
+            String refusedAt = given().when().get("/model").then().statusCode(200)
+                    .body("version", equalTo(serving))
+                    .body("lastCheck.error", containsString("InvalidArtifactException: " + REGISTRY + "/" + version
+                            + ": the warm-up prediction failed"))
+                    .extract().path("lastCheck.at");
+            for (int i = 0; i < 3; i++) { // three reload intervals of traffic
+                Thread.sleep(1000);
+                given().contentType(ContentType.JSON).body("{\"text\": \"still here\"}").when().post("/predict")
+                        .then().statusCode(200).body("model.version", equalTo(serving));
+            }
+            assertEquals(refusedAt, given().when().get("/model").then().extract().path("lastCheck.at"),
+                    "the refusal stands until current.json moves");
+            assertEquals(1, counted.caught(), "the version was downloaded once");
+        } finally {
+            FaultyRegistryTestResource.proxy().lift(counted);
+        }
+        registry.rollback();
+        awaitServed(serving);
+    }
+
+    /** The committed default model (5 MB) against this function's 1 MB limit. */
+    @Test
+    @Order(5)
     void aModelOverTheSizeLimitIsRefusedBeforeItsWeightsAreDownloaded() throws Exception {
         String version = "20270303T000000Z-large";
         ModelRegistry registry = FaultyRegistryTestResource.registry();
