@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.transformerlambda.aws.FaultyS3Proxy;
+import dev.transformerlambda.cli.Main;
 import dev.transformerlambda.aws.FaultyS3Proxy.Request;
 import dev.transformerlambda.aws.LocalS3Server;
 import dev.transformerlambda.model.DefaultModelTest;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.training.TinyModels;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -90,10 +95,27 @@ class PublishUnderFaultsIT {
 
         assertThrows(RegistryException.class, () -> operator().promote(cutOff));
         assertEquals(Optional.empty(), operator().current(), "current.json was never written");
-        assertTrue(operator().list().isEmpty(), "list shows no complete version");
+        assertTrue(operator().list().isEmpty(), "no complete version");
+        String listed = command("list", "--registry", uri.toString());
+        assertTrue(listed.matches("(?s).*" + cutOff + " +incomplete: 1 files .*never served.*"), listed);
         assertTrue(operator().clean(Duration.ofHours(1)).isEmpty(), "a recent upload may be under way: kept");
-        assertEquals(cutOff, operator().clean(Duration.ZERO).get(0).version());
+
+        String cleaned = command("clean", "--registry", uri.toString(), "--older-than", "PT0S");
+
+        assertTrue(cleaned.contains("deleted " + uri + "/" + cutOff + ": 1 files"), cleaned);
         assertTrue(operator().incomplete().isEmpty(), "cleaned");
+    }
+
+    /** Runs the command line against the local S3 (past the proxy); its output. */
+    private static String command(String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(out, true));
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--s3-endpoint", server.endpoint().toString()));
+        assertEquals(0, commandLine.execute(all.toArray(String[]::new)), out.toString());
+        return out.toString();
     }
 
     /** The manifest landed but its answer was lost: the SDK's retry meets 412 and reads it back. */
