@@ -1,5 +1,6 @@
 package dev.transformerlambda.aws;
 
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -22,6 +23,15 @@ public final class MissingKeys {
 
     /** Whether {@code refused}, the answer to reading {@code key}, means the key does not exist. */
     public static boolean isMissing(S3Client s3, String bucket, String key, S3Exception refused) {
+        return isMissing(s3, bucket, key, refused, AwsRequestOverrideConfiguration.builder().build());
+    }
+
+    /**
+     * As {@link #isMissing(S3Client, String, String, S3Exception)}, the listing bounded by {@code
+     * timeouts}: a caller that bounded its read must not then wait on an unbounded listing.
+     */
+    public static boolean isMissing(S3Client s3, String bucket, String key, S3Exception refused,
+            AwsRequestOverrideConfiguration timeouts) {
         if (refused.statusCode() == NOT_FOUND) {
             return true;
         }
@@ -29,7 +39,8 @@ public final class MissingKeys {
             return false;
         }
         try {
-            return s3.listObjectsV2(list -> list.bucket(bucket).prefix(key).maxKeys(1)).contents().stream()
+            return s3.listObjectsV2(list -> list.bucket(bucket).prefix(key).maxKeys(1)
+                            .overrideConfiguration(timeouts)).contents().stream()
                     .noneMatch(object -> object.key().equals(key));
         } catch (S3Exception listingRefused) {
             return false;

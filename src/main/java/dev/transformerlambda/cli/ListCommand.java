@@ -1,5 +1,6 @@
 package dev.transformerlambda.cli;
 
+import dev.transformerlambda.registry.ModelRegistry;
 import dev.transformerlambda.registry.VersionInfo;
 import java.io.PrintWriter;
 import java.util.List;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code list}: the published versions, their metrics, and which is current. */
+/** {@code list}: the published versions, their metrics, and which is current; then incomplete uploads. */
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List a model's versions.")
 public final class ListCommand implements Callable<Integer> {
 
@@ -32,6 +33,10 @@ public final class ListCommand implements Callable<Integer> {
             }
             if (versions.isEmpty()) {
                 out.printf("no versions published under %s%n", session.registry().uri());
+            }
+            for (ModelRegistry.IncompleteVersion v : session.registry().incomplete()) {
+                out.printf("%-2s %-26s incomplete: %d files (%,d bytes) and no manifest, last written %s;"
+                        + " never served; `clean` deletes it%n", "!", v.version(), v.files(), v.bytes(), v.lastModified());
             }
         }
         return 0;

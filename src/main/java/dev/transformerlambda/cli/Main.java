@@ -10,9 +10,8 @@ import picocli.CommandLine.Command;
         version = "transformer-lambda 0.1.0",
         description = "Train, evaluate and run Transformer text classifiers.",
         subcommands = {TrainCommand.class, DistillCommand.class, EvaluateCommand.class, PredictCommand.class, PublishCommand.class,
-            ListCommand.class, PromoteCommand.class, RollbackCommand.class, SubmitCommand.class,
-            StatusCommand.class, ReportCommand.class, ScoreCommand.class,
-            SubmitScoringCommand.class})
+            ListCommand.class, PromoteCommand.class, RollbackCommand.class, CleanCommand.class, SubmitCommand.class,
+            StatusCommand.class, ReportCommand.class, ScoreCommand.class, SubmitScoringCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -138,8 +138,20 @@ final class TrainingRun {
             SoftTargets softTargets = teacher == null ? null : teacher.softTargets(options, split, evaluation, s3::client);
             new ClassifierTrainer(options, out, System.console() != null, checkpoints, s3::client)
                     .train(split, evaluation, artifact, softTargets);
-            return registryUri == null ? 0
-                    : publish(spec, new ModelRegistry(s3.client(), registryUri), artifact, evaluation);
+            if (registryUri == null) {
+                return 0;
+            }
+            try {
+                return publish(spec, new ModelRegistry(s3.client(), registryUri), artifact, evaluation);
+            } catch (Exception e) {
+                if (output == null) {
+                    // Otherwise the only copy of hours of training is in a temporary folder nobody knows of.
+                    spec.commandLine().getErr().printf("could not publish to %s: %s%nthe trained model is kept in"
+                            + " %s; publish it with: publish %s --registry %s%n", registryUri, e, artifact, artifact,
+                            registryUri);
+                }
+                throw e;
+            }
         }
     }
 

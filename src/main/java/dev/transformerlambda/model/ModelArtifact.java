@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -150,6 +151,21 @@ public final class ModelArtifact {
         return manifest;
     }
 
+    /**
+     * Refuses {@code manifest}'s artifact if the files {@code counted} accepts add up to more than
+     * {@code maxBytes}, by the sizes the manifest lists: before anything is downloaded or loaded.
+     */
+    public static void requireFits(ArtifactManifest manifest, Predicate<ArtifactFile> counted, long maxBytes,
+            String name) throws ModelTooLargeException {
+        long bytes = manifest.files() == null ? 0
+                : manifest.files().stream().filter(counted).mapToLong(ArtifactFile::size).sum();
+        if (bytes > maxBytes) {
+            throw new ModelTooLargeException(String.format("%s: %,d bytes of model files, over the %,d this"
+                    + " function may load (classifier.limits.max-model-size, by default from its memory);"
+                    + " refusing it before it runs out of memory", name, bytes, maxBytes));
+        }
+    }
+
     /** Verifies the artifact in {@code dir} and loads it for inference on the CPU. */
     public static TextClassifier load(Path dir) throws IOException {
         return load(dir, dir.toString());
@@ -171,8 +187,14 @@ public final class ModelArtifact {
         try {
             loadWeights(dir, name, manifest, block, model.getNDManager());
             model.setBlock(block);
-            HuggingFaceTokenizer tokenizer =
-                    openTokenizer(dir.resolve(manifest.tokenizer()), manifest.maxSequenceLength());
+            HuggingFaceTokenizer tokenizer;
+            try {
+                tokenizer = openTokenizer(dir.resolve(manifest.tokenizer()), manifest.maxSequenceLength());
+            } catch (IOException | RuntimeException e) {
+                // Its bytes match the manifest, so it reads the same way every time: the artifact is broken.
+                throw new InvalidArtifactException(name + ": " + manifest.tokenizer()
+                        + " is not a tokenizer the Hugging Face tokenizers library reads: " + e.getMessage(), e);
+            }
             return new TextClassifier(manifest, model, tokenizer);
         } catch (IOException | RuntimeException | Error e) {
             // An Error too (a tensor larger than the direct memory left, a native library that

@@ -9,6 +9,7 @@ import dev.transformerlambda.model.ArtifactManifest.ArtifactFile;
 import dev.transformerlambda.model.ArtifactManifest.Lineage;
 import dev.transformerlambda.model.InvalidArtifactException;
 import dev.transformerlambda.model.ModelArtifact;
+import dev.transformerlambda.model.ModelTooLargeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
@@ -34,6 +36,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * One model's registry on S3. Versions are immutable: every file is written with {@code
@@ -141,7 +144,7 @@ public final class ModelRegistry {
                     .bucket(uri.bucket()).key(uri.pointerKey()).overrideConfiguration(pointerTimeouts()).build());
             return Optional.of(new PointerRead(parsePointer(bytes.asByteArray()), bytes.response().eTag()));
         } catch (S3Exception e) {
-            if (MissingKeys.isMissing(s3, uri.bucket(), uri.pointerKey(), e)) {
+            if (MissingKeys.isMissing(s3, uri.bucket(), uri.pointerKey(), e, pointerTimeouts())) {
                 return Optional.empty();
             }
             throw e;
@@ -222,6 +225,7 @@ public final class ModelRegistry {
      */
     public ArtifactManifest verifyComplete(String version) throws IOException {
         ArtifactManifest manifest = readManifest(version);
+        requireOwnVersion(manifest, version, uri + "/" + version);
         List<ArtifactFile> files = manifest.files() == null ? List.of() : manifest.files();
         if (files.isEmpty()) {
             throw new RegistryException(uri + "/" + version + ": the manifest lists no files");
@@ -294,6 +298,59 @@ public final class ModelRegistry {
         return versions;
     }
 
+    /**
+     * A version folder with no manifest: an upload cut off (or still under way, if recent). Never
+     * served or promoted, since both read the manifest first.
+     *
+     * @param lastModified when its newest file was written
+     */
+    public record IncompleteVersion(String version, int files, long bytes, Instant lastModified) {}
+
+    /** Version folders with files but no manifest, oldest first. */
+    public List<IncompleteVersion> incomplete() {
+        List<IncompleteVersion> found = new ArrayList<>();
+        var pages = s3.listObjectsV2Paginator(ListObjectsV2Request.builder()
+                .bucket(uri.bucket()).prefix(uri.modelKey() + "/").delimiter("/").build());
+        for (CommonPrefix prefix : pages.commonPrefixes()) {
+            String version = prefix.prefix().substring(uri.modelKey().length() + 1).replaceAll("/$", "");
+            List<S3Object> objects = versionObjects(version);
+            if (objects.stream().noneMatch(o -> o.key().equals(uri.versionPrefix(version) + ModelArtifact.MANIFEST))) {
+                found.add(new IncompleteVersion(version, objects.size(), objects.stream().mapToLong(S3Object::size).sum(),
+                        objects.stream().map(S3Object::lastModified).max(Comparator.naturalOrder()).orElse(Instant.EPOCH)));
+            }
+        }
+        found.sort(Comparator.comparing(IncompleteVersion::version));
+        return found;
+    }
+
+    /**
+     * Deletes the incomplete versions whose newest file is older than {@code olderThan}: an upload
+     * younger than that may still be under way, and deleting its files would make it fail.
+     *
+     * @return the versions deleted
+     */
+    public List<IncompleteVersion> clean(Duration olderThan) {
+        Instant before = Instant.now().minus(olderThan);
+        List<IncompleteVersion> deleted = new ArrayList<>();
+        for (IncompleteVersion version : incomplete()) {
+            if (version.lastModified().isBefore(before)) {
+                for (S3Object object : versionObjects(version.version())) {
+                    s3.deleteObject(DeleteObjectRequest.builder().bucket(uri.bucket()).key(object.key()).build());
+                }
+                LOG.infof("deleted the incomplete version %s/%s (%d files)", uri, version.version(), version.files());
+                deleted.add(version);
+            }
+        }
+        return deleted;
+    }
+
+    private List<S3Object> versionObjects(String version) {
+        List<S3Object> objects = new ArrayList<>();
+        s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(uri.bucket())
+                .prefix(uri.versionPrefix(version)).build()).contents().forEach(objects::add);
+        return objects;
+    }
+
     private static String origin(Lineage lineage) {
         if (lineage == null) {
             return "from scratch";
@@ -327,11 +384,24 @@ public final class ModelRegistry {
 
     /** As {@link #download(String, Path)}, fetching only {@code contents}. */
     public Downloaded download(String version, Path cacheRoot, Contents contents) throws IOException {
+        return download(version, cacheRoot, contents, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #download(String, Path, Contents)}, refusing a version whose files to fetch add up
+     * to more than {@code maxBytes} before any is downloaded.
+     *
+     * @throws ModelTooLargeException if the version is larger than {@code maxBytes}
+     */
+    public Downloaded download(String version, Path cacheRoot, Contents contents, long maxBytes)
+            throws IOException {
         Path target = cacheRoot.resolve(uri.name()).resolve(version);
         String name = uri + "/" + version;
         if (Files.isDirectory(target)) {
             try {
                 ArtifactManifest manifest = ModelArtifact.verify(target, name);
+                requireOwnVersion(manifest, version, name);
+                requireFits(manifest, contents, maxBytes, name);
                 LOG.debugf("%s/%s is cached in %s", uri, version, target);
                 return new Downloaded(target, manifest);
             } catch (InvalidArtifactException e) {
@@ -344,10 +414,12 @@ public final class ModelRegistry {
         try {
             String prefix = uri.versionPrefix(version);
             long deadline = timeouts == null ? 0 : System.nanoTime() + timeouts.download().toNanos();
-            getToFile(prefix + ModelArtifact.MANIFEST, staging.resolve(ModelArtifact.MANIFEST), deadline);
+            getToFile(prefix + ModelArtifact.MANIFEST, staging.resolve(ModelArtifact.MANIFEST), deadline, name);
             ArtifactManifest manifest = ModelArtifact.readManifest(staging, name);
+            requireOwnVersion(manifest, version, name);
+            requireFits(manifest, contents, maxBytes, name);
             for (ArtifactFile file : manifest.files()) {
-                if (contents == Contents.MODEL_ONLY && file.path().equals(ModelArtifact.REPORT)) {
+                if (!fetched(file, contents)) {
                     continue;
                 }
                 Path local = staging.resolve(file.path()).normalize();
@@ -356,7 +428,7 @@ public final class ModelRegistry {
                             + " artifact: " + file.path());
                 }
                 Files.createDirectories(local.getParent());
-                getToFile(prefix + file.path(), local, deadline);
+                getToFile(prefix + file.path(), local, deadline, name);
             }
             ArtifactManifest verified = ModelArtifact.verify(staging, name);
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -364,6 +436,28 @@ public final class ModelRegistry {
         } finally {
             ModelArtifact.delete(staging);
         }
+    }
+
+    private static boolean fetched(ArtifactFile file, Contents contents) {
+        return contents == Contents.ALL || !file.path().equals(ModelArtifact.REPORT);
+    }
+
+    /**
+     * A manifest must name the version its folder is: served under either name, {@code GET /model}
+     * and the metrics would report a version {@code current.json} never named, and a rollback would
+     * aim at the wrong one. Refused rather than renamed, as whoever wrote it made a mistake to fix.
+     */
+    private static void requireOwnVersion(ArtifactManifest manifest, String version, String name)
+            throws InvalidArtifactException {
+        if (!version.equals(manifest.version())) {
+            throw new InvalidArtifactException(name + ": its manifest names version " + manifest.version()
+                    + ", not its folder's " + version + "; publish it under its own version");
+        }
+    }
+
+    private static void requireFits(ArtifactManifest manifest, Contents contents, long maxBytes, String name)
+            throws ModelTooLargeException {
+        ModelArtifact.requireFits(manifest, file -> fetched(file, contents), maxBytes, name);
     }
 
     /**
@@ -409,8 +503,12 @@ public final class ModelRegistry {
         }
     }
 
-    /** Downloads {@code key}; with timeouts, within what is left until {@code deadline} (nanoTime). */
-    private void getToFile(String key, Path file, long deadline) throws IOException {
+    /**
+     * Downloads {@code key} of version {@code name}; with timeouts, within what is left until {@code
+     * deadline} (nanoTime). A missing key is named: the version is incomplete (uploaded by hand, in
+     * any order, or a file deleted), which the next check may find mended.
+     */
+    private void getToFile(String key, Path file, long deadline, String name) throws IOException {
         GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(uri.bucket()).key(key);
         if (timeouts != null) {
             Duration left = Duration.ofNanos(deadline - System.nanoTime());
@@ -420,7 +518,17 @@ public final class ModelRegistry {
             // Both set: a request's override replaces the client's, which bounds the pointer reads.
             request.overrideConfiguration(o -> o.apiCallTimeout(left).apiCallAttemptTimeout(left));
         }
-        s3.getObject(request.build(), file);
+        GetObjectRequest get = request.build();
+        try {
+            s3.getObject(get, file);
+        } catch (S3Exception e) {
+            if (MissingKeys.isMissing(s3, uri.bucket(), key, e, get.overrideConfiguration()
+                    .orElseGet(() -> AwsRequestOverrideConfiguration.builder().build()))) {
+                throw new RegistryException(name + " is incomplete: s3://" + uri.bucket() + "/" + key
+                        + " is missing", e);
+            }
+            throw e;
+        }
     }
 
     private AwsRequestOverrideConfiguration pointerTimeouts() {

@@ -22,18 +22,30 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Holds the model being served and keeps it current. Lambda freezes the process between
- * invocations, so nothing here runs in the background: the check for a new version is made on the
- * request path, at most once per reload interval, as one conditional GET of {@code current.json}.
- * When it moved, the new version is downloaded, verified, loaded and warmed up by that request,
- * then swapped in atomically; other requests keep using the old model meanwhile, and it is closed
- * once the last of them is done. If anything fails, the old model keeps serving.
+ * invocations, so no timer can drive the check for a new version: a request that finds it due (at
+ * most once per reload interval) starts it, as one conditional GET of {@code current.json}, on a
+ * thread of its own, and is answered at once by the model already loaded. When the pointer moved,
+ * that thread downloads, verifies, loads and warms up the new version, then swaps it in atomically;
+ * requests keep the model they started with, and the old one is closed once the last of them is
+ * done. If anything fails, the old model keeps serving. Only a request that finds no model loaded
+ * waits for the check: it has nothing else to answer with.
+ *
+ * <p>A check frozen with the process carries on when the next invocation thaws it. One that runs
+ * past {@code classifier.reload-check-abandon-after} is abandoned: the next request starts another,
+ * and whatever the abandoned one finds is dropped, so a late answer never overwrites a newer one.
  */
 @ApplicationScoped
 public class ModelService {
@@ -48,15 +60,26 @@ public class ModelService {
     /** The model's name in the registry (the last part of its URI): what metrics and logs call it. */
     private final String modelName;
     private final ServingMetrics metrics;
+    private final long maxModelBytes;
     private final AtomicReference<LoadedModel> current = new AtomicReference<>();
-    private final ReentrantLock checking = new ReentrantLock();
-    private volatile long nextCheckNanos;
+    /** Runs the checks; a thread stuck in an abandoned check does not hold up the next one. */
+    private final ExecutorService checker;
+    /** Guards {@link #inFlight} and {@link #generation}, and makes a check's results visible at once. */
+    private final Object checks = new Object();
+    /** The check started last, until another replaces it. */
+    private InFlight inFlight;
+    /** The generation of the check whose results count; an abandoned check's are dropped. */
+    private long generation;
+    private volatile long nextCheckNanos = System.nanoTime();
     private volatile String pointerEtag;
     private volatile ReloadCheck lastCheck;
     /** The refusal of the version current.json names, until it moves again. */
     private volatile ReloadCheck refused;
     /** Whether a version was ever loaded: only the first load is part of the cold start. */
-    private boolean everLoaded;
+    private volatile boolean everLoaded;
+
+    /** A check running on {@link #checker}: which generation, since when, and its end. */
+    private record InFlight(long generation, long startedNanos, CompletableFuture<Void> done) {}
 
     ModelService(ServingConfig config, Instance<S3Client> s3) {
         this.config = config;
@@ -69,6 +92,14 @@ public class ModelService {
         this.modelName = registry.map(r -> r.uri().name())
                 .orElseGet(() -> Path.of(config.modelUri()).getFileName().toString());
         this.metrics = new ServingMetrics(modelName, System.out);
+        this.maxModelBytes = ModelSizeLimit.of(config.limits().maxModelSize(),
+                Optional.ofNullable(System.getenv(ModelSizeLimit.FUNCTION_MEMORY)));
+        AtomicInteger threads = new AtomicInteger();
+        this.checker = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "model-check-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** The prediction, the model that made it, and how long it took (tokenization and scoring included). */
@@ -76,10 +107,11 @@ public class ModelService {
 
     void onStart(@Observes StartupEvent event) {
         // Lambda's init phase: load before the first request, so it does not pay for it.
-        checkNow();
+        checkIfDue();
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        checker.shutdownNow();
         LoadedModel model = current.getAndSet(null);
         if (model != null) {
             model.release();
@@ -131,8 +163,13 @@ public class ModelService {
         return metrics;
     }
 
-    /** True while a model is loaded and can serve. */
+    /**
+     * True while a model is loaded and can serve. Starts the reload check when it is due, so an
+     * instance that started with nothing to serve turns ready once the registry recovers, with
+     * readiness probes as its only traffic.
+     */
     public boolean ready() {
+        checkIfDue();
         return current.get() != null;
     }
 
@@ -150,43 +187,103 @@ public class ModelService {
         }
     }
 
+    /**
+     * Starts the reload check if it is due; waits for it only while no model is loaded. In Lambda a
+     * started check runs while this and later invocations do, and is frozen between them.
+     */
     private void checkIfDue() {
-        if (System.nanoTime() - nextCheckNanos >= 0 && checking.tryLock()) {
+        boolean cold = current.get() == null;
+        if (!cold && System.nanoTime() - nextCheckNanos < 0) {
+            return;
+        }
+        CompletableFuture<Void> running = startIfDue();
+        if (cold && running != null) {
             try {
-                if (System.nanoTime() - nextCheckNanos >= 0) {
-                    check();
-                }
-            } finally {
-                checking.unlock();
+                running.get(config.reloadCheckAbandonAfter().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // The check records its own failure; this request answers 503 with it.
             }
         }
     }
 
-    private void checkNow() {
-        checking.lock();
-        try {
-            check();
-        } finally {
-            checking.unlock();
+    /** The check in flight (a new one if it was due), or null when none is due. */
+    private CompletableFuture<Void> startIfDue() {
+        synchronized (checks) {
+            long now = System.nanoTime();
+            long abandonAfter = config.reloadCheckAbandonAfter().toNanos();
+            if (inFlight != null && !inFlight.done().isDone()) {
+                if (now - inFlight.startedNanos() < abandonAfter) {
+                    return inFlight.done();
+                }
+                abandon(inFlight, now);
+            } else if (now - nextCheckNanos < 0) {
+                return null;
+            }
+            long started = ++generation;
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            inFlight = new InFlight(started, now, done);
+            // Requests skip the due test until then: a check running that long is abandoned.
+            nextCheckNanos = now + abandonAfter;
+            try {
+                checker.execute(() -> {
+                    try {
+                        check(started);
+                    } catch (RuntimeException | Error e) {
+                        LOG.errorf(e, "the model check of %s ended unexpectedly", config.modelUri());
+                    } finally {
+                        done.complete(null);
+                    }
+                });
+            } catch (RuntimeException shutDown) {
+                done.complete(null);
+            }
+            return done;
         }
     }
 
-    /** Runs under {@link #checking}. */
-    private void check() {
+    /** Runs under {@link #checks}: the check {@code stuck} counts no more, whatever it finds later. */
+    private void abandon(InFlight stuck, long now) {
+        Duration ran = Duration.ofNanos(now - stuck.startedNanos());
+        lastCheck = ReloadCheck.failed(lastCheck == null ? null : lastCheck.version(), new TimeoutException(
+                "the check started " + ran.toSeconds() + " s ago never ended; abandoned, checking again"));
+        metrics.reloadCheck(ServingMetrics.FAILED, "Abandoned");
+        LOG.warnf("abandoning the model check of %s started %d s ago", config.modelUri(), ran.toSeconds());
+    }
+
+    /**
+     * Applies what check {@code checkGeneration} found, if it still counts, under {@link #checks}.
+     *
+     * @return false if a newer check replaced it: nothing was applied
+     */
+    private boolean commit(long checkGeneration, Runnable results) {
+        synchronized (checks) {
+            if (checkGeneration != generation) {
+                return false;
+            }
+            results.run();
+            return true;
+        }
+    }
+
+    private void check(long checkGeneration) {
         try {
-            checkOnce();
+            checkOnce(checkGeneration);
         } finally {
             // Counted from the end of this check: a cold load does not eat into the first interval.
-            Duration wait = current.get() == null ? COLD_RETRY : config.reloadInterval();
-            nextCheckNanos = System.nanoTime() + wait.toNanos();
+            commit(checkGeneration, () -> {
+                Duration wait = current.get() == null ? COLD_RETRY : config.reloadInterval();
+                nextCheckNanos = System.nanoTime() + wait.toNanos();
+            });
         }
     }
 
-    /** Runs under {@link #checking}. */
-    private void checkOnce() {
+    /** Looks at the registry, and loads what it names if that is new; records what it found. */
+    private void checkOnce(long checkGeneration) {
         if (registry.isEmpty()) {
             if (current.get() == null) {
-                loadLocal(Path.of(config.modelUri()));
+                loadLocal(Path.of(config.modelUri()), checkGeneration);
             }
             return;
         }
@@ -194,61 +291,89 @@ public class ModelService {
         Optional<PointerRead> pointer = Optional.empty();
         try {
             LoadedModel serving = current.get();
-            if (pointerEtag == null) {
+            String etag = pointerEtag;
+            if (etag == null) {
                 pointer = registry.get().current();
                 if (pointer.isEmpty()) {
-                    lastCheck = ReloadCheck.failed(null, new IOException(registry.get().uri() + " has no current.json"));
-                    metrics.reloadCheck(ServingMetrics.FAILED, "NoCurrentVersion");
+                    commit(checkGeneration, () -> {
+                        lastCheck = ReloadCheck.failed(null,
+                                new IOException(registry.get().uri() + " has no current.json"));
+                        metrics.reloadCheck(ServingMetrics.FAILED, "NoCurrentVersion");
+                    });
                     return;
                 }
             } else {
                 // Keyed on the ETag whether a model is loaded or not: a cold instance that refused
                 // a version does not download it again every second either.
-                pointer = registry.get().currentIfChanged(pointerEtag);
+                pointer = registry.get().currentIfChanged(etag);
                 if (pointer.isEmpty()) {
-                    lastCheck = refused != null ? refused : ReloadCheck.unchanged(serving.manifest().version());
-                    // A refused version still named by current.json counts as failing until it
-                    // moves: the alarm on failed checks keeps saying the promoted model is not served.
-                    metrics.reloadCheck(lastCheck.result(), refused != null ? "RefusedVersion" : null);
+                    commit(checkGeneration, () -> {
+                        lastCheck = refused != null ? refused : ReloadCheck.unchanged(serving.manifest().version());
+                        // A refused version still named by current.json counts as failing until it
+                        // moves: the alarm on failed checks keeps saying the promoted model is not served.
+                        metrics.reloadCheck(lastCheck.result(), refused != null ? "RefusedVersion" : null);
+                    });
                     return;
                 }
             }
             version = pointer.get().pointer().version();
-            refused = null;
+            String newEtag = pointer.get().etag();
+            ReloadCheck found;
             if (serving == null || !serving.manifest().version().equals(version)) {
                 long start = System.nanoTime();
                 ModelRegistry.Downloaded artifact =
-                        registry.get().download(version, config.cacheDir(), ModelRegistry.Contents.MODEL_ONLY);
-                swapIn(load(artifact.dir(), artifact.manifest(), registry.get().uri() + "/" + version,
-                        System.nanoTime() - start));
-                lastCheck = ReloadCheck.loaded(version);
-                pruneCache(version);
+                        registry.get().download(version, config.cacheDir(), ModelRegistry.Contents.MODEL_ONLY,
+                                maxModelBytes);
+                LoadedModel loaded = load(artifact.dir(), artifact.manifest(), registry.get().uri() + "/" + version,
+                        System.nanoTime() - start);
+                found = ReloadCheck.loaded(version);
+                if (!commit(checkGeneration, () -> swapIn(loaded))) {
+                    LOG.infof("dropping %s, loaded by an abandoned check", version);
+                    loaded.release();
+                    return;
+                }
             } else {
-                lastCheck = ReloadCheck.unchanged(version);
+                found = ReloadCheck.unchanged(version);
             }
-            metrics.reloadCheck(lastCheck.result(), null);
-            pointerEtag = pointer.get().etag();
+            boolean counted = commit(checkGeneration, () -> {
+                refused = null;
+                lastCheck = found;
+                metrics.reloadCheck(found.result(), null);
+                pointerEtag = newEtag;
+            });
+            if (counted && found.result().equals("loaded")) {
+                pruneCache(version);
+            }
         } catch (InvalidArtifactException | OutOfMemoryError | LinkageError e) {
             // The version itself is broken, or cannot load in this function (a tensor larger than
             // its memory, a native library that does not link): fetching it again cannot help, so
             // it is not retried until current.json moves; GET /model keeps showing why. Caught
             // here rather than left to the exception mapper, so the request that triggered the
             // check is still answered by the model already loaded.
-            refused = ReloadCheck.failed(version, e);
-            lastCheck = refused;
-            metrics.reloadCheck(ServingMetrics.FAILED, e.getClass().getSimpleName());
-            pointer.ifPresent(p -> pointerEtag = p.etag());
+            ReloadCheck refusal = ReloadCheck.failed(version, e);
+            Optional<PointerRead> refusedPointer = pointer;
+            boolean counted = commit(checkGeneration, () -> {
+                refused = refusal;
+                lastCheck = refusal;
+                metrics.reloadCheck(ServingMetrics.FAILED, e.getClass().getSimpleName());
+                refusedPointer.ifPresent(p -> pointerEtag = p.etag());
+            });
             logFailure(e);
-            LoadedModel serving = current.get();
-            pruneCache(serving == null ? null : serving.manifest().version());
+            if (counted) {
+                LoadedModel serving = current.get();
+                pruneCache(serving == null ? null : serving.manifest().version());
+            }
         } catch (Exception e) {
             // Most likely S3 is unreachable or slow; the next check tries again. With no model
             // loaded, the next check reads current.json whole (pointerEtag names nothing refused).
-            lastCheck = ReloadCheck.failed(version, e);
-            metrics.reloadCheck(ServingMetrics.FAILED, e.getClass().getSimpleName());
-            if (current.get() == null) {
-                pointerEtag = null;
-            }
+            ReloadCheck failure = ReloadCheck.failed(version, e);
+            commit(checkGeneration, () -> {
+                lastCheck = failure;
+                metrics.reloadCheck(ServingMetrics.FAILED, e.getClass().getSimpleName());
+                if (current.get() == null) {
+                    pointerEtag = null;
+                }
+            });
             logFailure(e);
         }
     }
@@ -271,13 +396,20 @@ public class ModelService {
                 serving == null ? "no model is loaded" : "still serving " + serving.manifest().version(), e.toString());
     }
 
-    private void loadLocal(Path dir) {
+    private void loadLocal(Path dir, long checkGeneration) {
         try {
             String source = dir.toAbsolutePath().toString();
-            swapIn(load(dir, ModelArtifact.verify(dir, source), source, 0));
-            lastCheck = ReloadCheck.notWatched();
+            ArtifactManifest manifest = ModelArtifact.verify(dir, source);
+            ModelArtifact.requireFits(manifest, file -> !file.path().equals(ModelArtifact.REPORT), maxModelBytes, source);
+            LoadedModel loaded = load(dir, manifest, source, 0);
+            if (!commit(checkGeneration, () -> {
+                swapIn(loaded);
+                lastCheck = ReloadCheck.notWatched();
+            })) {
+                loaded.release();
+            }
         } catch (Exception e) {
-            lastCheck = ReloadCheck.failed(null, e);
+            commit(checkGeneration, () -> lastCheck = ReloadCheck.failed(null, e));
             LOG.errorf("cannot load the model in %s: %s", dir, e.toString());
         }
     }
@@ -297,7 +429,12 @@ public class ModelService {
         LoadedModel model = new LoadedModel(classifier, source);
         try {
             model.predict(WARM_UP);
-        } catch (TranslateException | RuntimeException | Error e) {
+        } catch (TranslateException | RuntimeException e) {
+            model.release();
+            // Loaded yet unable to predict (a tokenizer whose ids the weights do not cover, say):
+            // the same next time, so refused like a damaged file rather than loaded on every check.
+            throw new InvalidArtifactException(source + ": the warm-up prediction failed: " + e, e);
+        } catch (Error e) {
             model.release();
             throw e;
         }

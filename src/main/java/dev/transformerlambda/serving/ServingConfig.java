@@ -1,5 +1,6 @@
 package dev.transformerlambda.serving;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -20,6 +21,15 @@ public interface ServingConfig {
     /** How often, at most, to ask S3 whether {@code current.json} moved. */
     @WithDefault("30s")
     Duration reloadInterval();
+
+    /**
+     * How long a reload check may run before the next request starts another. It runs beside the
+     * requests, so nothing waits on it but a request that finds no model loaded (up to this long);
+     * a check frozen with the process, or stuck on S3, must not block every later one. Above the
+     * check's and the download's timeouts, so only a check that ignores them is abandoned.
+     */
+    @WithDefault("60s")
+    Duration reloadCheckAbandonAfter();
 
     /** Where downloaded versions are kept; only {@code /tmp} is writable in Lambda. */
     @WithDefault("/tmp/models")
@@ -47,13 +57,14 @@ public interface ServingConfig {
         Optional<String> region();
 
         /**
-         * One attempt to read {@code current.json}. The check runs on a request's path and API
-         * Gateway gives up after 29 s; with no bound a frozen S3 held a request for 121 s.
+         * One attempt to read {@code current.json}. The check runs beside the requests, but a cold
+         * instance's requests wait for it, and a check that never ends blocks the next until it is
+         * abandoned; with no bound a frozen S3 held a check for 121 s.
          */
         @WithDefault("2s")
         Duration checkAttemptTimeout();
 
-        /** Reading {@code current.json}, the SDK's retries included; then the loaded model answers. */
+        /** Reading {@code current.json}, the SDK's retries included; then the check has failed. */
         @WithDefault("5s")
         Duration checkTimeout();
 
@@ -92,5 +103,14 @@ public interface ServingConfig {
         /** Bytes in one request body. */
         @WithDefault("262144")
         int maxBodyBytes();
+
+        /**
+         * The largest model this function loads: the files a version needs to serve (weights and
+         * tokenizer), as its manifest lists them, for example {@code 300M}. A larger version is
+         * refused before it is downloaded, rather than running the instance out of memory. By
+         * default derived from the function's memory ({@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE}, see
+         * {@link ModelSizeLimit}); no limit outside Lambda.
+         */
+        Optional<MemorySize> maxModelSize();
     }
 }

@@ -57,7 +57,12 @@ public final class PromotionGate {
         double accuracy = evaluation.sha256().equals(manifest.training().evaluationDataSha256())
                 ? manifest.metrics().accuracy()
                 : accuracy(candidate, manifest, evaluation);
-        Optional<PointerRead> current = registry.current();
+        Optional<PointerRead> current;
+        try {
+            current = registry.current();
+        } catch (IOException | RuntimeException e) {
+            return unreadable("the version served", e, evaluation, accuracy, null, Optional.empty());
+        }
         if (current.isEmpty()) {
             return new Decision(new Promotion("first-version", "nothing is served yet", evaluation.source(), accuracy,
                     null, null, margin), current);
@@ -66,7 +71,12 @@ public final class PromotionGate {
         Path cache = Files.createTempDirectory("promotion-gate-");
         try {
             // Verified as it is downloaded: neither read nor load hashes it again.
-            ModelRegistry.Downloaded served = registry.download(currentVersion, cache, ModelRegistry.Contents.MODEL_ONLY);
+            ModelRegistry.Downloaded served;
+            try {
+                served = registry.download(currentVersion, cache, ModelRegistry.Contents.MODEL_ONLY);
+            } catch (IOException | RuntimeException e) {
+                return unreadable(currentVersion, e, evaluation, accuracy, currentVersion, current);
+            }
             ArtifactManifest servedManifest = served.manifest();
             if (!servedManifest.labels().equals(manifest.labels())) {
                 return new Decision(new Promotion("not-promoted", "the labels differ: " + manifest.labels()
@@ -80,7 +90,12 @@ public final class PromotionGate {
                         + " compare on other data, or promote by hand", evaluation.source(), accuracy, currentVersion,
                         null, margin), current);
             }
-            double currentAccuracy = accuracy(served.dir(), servedManifest, evaluation);
+            double currentAccuracy;
+            try {
+                currentAccuracy = accuracy(served.dir(), servedManifest, evaluation);
+            } catch (IOException | TranslateException | RuntimeException e) {
+                return unreadable(currentVersion, e, evaluation, accuracy, currentVersion, current);
+            }
             boolean better = accuracy >= currentAccuracy - margin;
             String reason = String.format("accuracy %.4f against %.4f of %s on the same data (margin %.4f)",
                     accuracy, currentAccuracy, currentVersion, margin);
@@ -89,6 +104,18 @@ public final class PromotionGate {
         } finally {
             ModelArtifact.delete(cache);
         }
+    }
+
+    /**
+     * The served version could not be read or scored (S3 failing, a damaged or deleted version): no
+     * comparison, so no promotion, but the trained model is still worth publishing rather than
+     * losing with the run; an operator promotes it by hand once the served version is looked at.
+     */
+    private Decision unreadable(String what, Exception e, LabelledDataset evaluation, double accuracy,
+            String comparedWith, Optional<PointerRead> current) {
+        return new Decision(new Promotion("not-promoted", "the gate could not read " + what + " to compare with ("
+                + e + "); check it, then promote this version by hand if it should serve", evaluation.source(),
+                accuracy, comparedWith, null, margin), current);
     }
 
     /**

@@ -92,6 +92,32 @@ class TrainPublishIT {
         assertEquals(v1, registry.current().orElseThrow().pointer().previous());
     }
 
+    /** current.json names a version whose files are gone: the gate cannot compare, and says so. */
+    @Test
+    void aServedVersionTheGateCannotReadLeavesTheNewModelPublishedButNotPromoted() throws Exception {
+        RegistryUri unreadable = RegistryUri.parse("s3://models/unreadable/sst2");
+        String gone = "20200101T000000Z-gone";
+        s3.putObject(PutObjectRequest.builder().bucket("models").key(unreadable.modelKey() + "/" + RegistryUri.POINTER).build(),
+                RequestBody.fromString("{\"version\": \"" + gone + "\"}"));
+        ModelRegistry registry = new ModelRegistry(s3, unreadable);
+
+        Run run = train("--seed", "4", "--publish", unreadable.toString());
+
+        assertEquals(TrainCommand.NOT_PROMOTED, run.exit(), run.output());
+        List<VersionInfo> versions = registry.list();
+        assertEquals(1, versions.size(), run.output());
+        String published = versions.get(0).version();
+        assertTrue(run.output().contains("published " + unreadable + "/" + published), run.output());
+        assertTrue(run.output().contains("not promoted: the gate could not read " + gone + " to compare with"),
+                run.output());
+        assertEquals(gone, registry.current().orElseThrow().pointer().version(), "the pointer did not move");
+        JsonNode promotion = new ObjectMapper().readTree(s3.getObjectAsBytes(GetObjectRequest.builder()
+                .bucket("models").key(unreadable.modelKey() + "/" + published + "/manifest.json").build()).asByteArray())
+                .get("promotion");
+        assertEquals("not-promoted", promotion.get("decision").asText());
+        assertEquals(gone, promotion.get("comparedWith").asText());
+    }
+
     @Test
     void aMissingS3DataObjectIsNamed() {
         StringWriter err = new StringWriter();

@@ -71,6 +71,32 @@ public final class TinyModels {
     }
 
     /**
+     * Replaces the tokenizer in {@code artifact} with JSON the tokenizers library cannot read, and
+     * lists it anew in the manifest: a consistent artifact whose every file matches, that no load
+     * can ever succeed on.
+     */
+    public static Path breakTokenizer(Path artifact) throws IOException {
+        Files.writeString(artifact.resolve(ModelArtifact.TOKENIZER), "{\"model\": \"not a tokenizer\"}");
+        ModelArtifact.writeManifest(artifact, ModelArtifact.readManifest(artifact));
+        return artifact;
+    }
+
+    /**
+     * Makes the tokenizer in {@code artifact} start every text with a token id far beyond the
+     * weights' vocabulary, and lists it anew in the manifest: the tokenizer parses and the weights
+     * load, but no prediction can run (the embedding lookup fails), the warm-up's included.
+     */
+    public static Path tokenizerBeyondItsWeights(Path artifact) throws IOException {
+        Path file = artifact.resolve(ModelArtifact.TOKENIZER);
+        ObjectNode tokenizer = (ObjectNode) JSON.readTree(file.toFile());
+        ArrayNode ids = (ArrayNode) tokenizer.at("/post_processor/special_tokens/[CLS]/ids");
+        ids.removeAll().add(1_000_000);
+        JSON.writeValue(file.toFile(), tokenizer);
+        ModelArtifact.writeManifest(artifact, ModelArtifact.readManifest(artifact));
+        return artifact;
+    }
+
+    /**
      * Copies the artifact in {@code source} into {@code target} as the code before per-epoch
      * history and reports wrote it: no {@code training.history} in the manifest, no report file.
      */
