@@ -59,7 +59,7 @@ final class LocalFolder implements ScoringFolder {
         Path file = root.resolve(object.name());
         InputObject now = describe(file);
         if (!now.etag().equals(object.etag())) {
-            throw new IOException(file + " changed since the job began (size and time " + now.etag()
+            throw new UnreadableInputException(file + " changed since the job began (size and time " + now.etag()
                     + ", was " + object.etag() + ")");
         }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);

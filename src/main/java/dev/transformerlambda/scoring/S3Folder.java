@@ -70,7 +70,7 @@ final class S3Folder implements ScoringFolder {
             return s3.getObject(request.build());
         } catch (S3Exception e) {
             if (e.statusCode() == PRECONDITION_FAILED) {
-                throw new IOException(location() + object.name() + " changed since the job began (ETag "
+                throw new UnreadableInputException(location() + object.name() + " changed since the job began (ETag "
                         + object.etag() + " no longer matches)", e);
             }
             throw new IOException("cannot read " + location() + object.name() + ": " + e.getMessage(), e);

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * One child of a scoring job: claims the job (or joins the one begun in the output folder), scores
@@ -35,6 +36,9 @@ import java.util.stream.Collectors;
  * and running it again picks up there.
  */
 public final class ScoringJob {
+
+    /** Reads of a split, when its input breaks off mid-read. */
+    private static final int READ_ATTEMPTS = 3;
 
     /** How often a running split reports its progress. */
     private static final long PROGRESS_NANOS = 10_000_000_000L;
@@ -190,6 +194,51 @@ public final class ScoringJob {
     private SplitDone score(ScoringFolder inputs, Split split, ParallelScorer scorer, Progress progress, ModelRef model)
             throws IOException, TranslateException {
         long start = System.nanoTime();
+        Counts counts = null;
+        for (int attempt = 1; counts == null; attempt++) {
+            try {
+                counts = scoreOnce(inputs, split, scorer, progress, start);
+            } catch (UnreadableInputException e) {
+                throw new IOException("split " + split.index() + " (" + split + "): " + e.getMessage(), e);
+            } catch (IOException | SdkException e) {
+                // The SDK retries a call, not a body that broke off while being read: read the split again.
+                if (attempt == READ_ATTEMPTS) {
+                    throw new IOException("split " + split.index() + " (" + split + ") failed " + attempt + " times: "
+                            + e.getMessage(), e);
+                }
+                log.printf("split %d (%s): %s; scoring it again in %d s%n", split.index(), split, e.getMessage(),
+                        attempt);
+                sleep(attempt);
+            }
+        }
+        long rows = counts.rows();
+        long refused = counts.refused();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        SplitDone record = new SplitDone(split.index(), split.object().name(), split.start(), split.end(), rows,
+                refused, split.partName(), refused > 0 ? split.errorsName() : null, seconds, Instant.now().toString());
+        output.putIfAbsent(split.doneName(), JobFiles.bytes(record));
+        progress.finished(split);
+        log.printf("split %d (%s): %d rows scored, %d refused, %.0f rows/s -> %s%n", split.index(), split, rows,
+                refused, rows / Math.max(seconds, 1e-9), output.locate(split.partName()));
+        log.println(EmbeddedMetrics.in("TransformerLambda/Scoring")
+                .dimensions("Model")
+                .dimension("Model", model.name())
+                .metric("Rows", rows, Unit.COUNT)
+                .metric("RefusedRows", refused, Unit.COUNT)
+                .metric("RowsPerSecond", rows / Math.max(seconds, 1e-9), Unit.COUNT_PER_SECOND)
+                .property("version", model.version())
+                .property("split", split.index())
+                .toJson(Instant.now()));
+        log.flush();
+        return record;
+    }
+
+    /** Rows scored and refused in one split. */
+    private record Counts(long rows, long refused) {}
+
+    /** Reads and scores the split into temporary files, then writes its parts. */
+    private Counts scoreOnce(ScoringFolder inputs, Split split, ParallelScorer scorer, Progress progress, long start)
+            throws IOException, TranslateException {
         Path part = Files.createTempFile("score-part-", ".jsonl");
         Path errors = Files.createTempFile("score-errors-", ".jsonl");
         long rows = 0;
@@ -217,8 +266,6 @@ public final class ScoringJob {
                     }
                 }
                 rows += writeScored(round, scorer, partOut);
-            } catch (IOException e) {
-                throw new IOException("split " + split.index() + " (" + split + "): " + e.getMessage(), e);
             }
             if (refused > 0) {
                 output.put(split.errorsName(), errors);
@@ -228,24 +275,16 @@ public final class ScoringJob {
             Files.deleteIfExists(part);
             Files.deleteIfExists(errors);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        SplitDone record = new SplitDone(split.index(), split.object().name(), split.start(), split.end(), rows,
-                refused, split.partName(), refused > 0 ? split.errorsName() : null, seconds, Instant.now().toString());
-        output.putIfAbsent(split.doneName(), JobFiles.bytes(record));
-        progress.finished(split);
-        log.printf("split %d (%s): %d rows scored, %d refused, %.0f rows/s -> %s%n", split.index(), split, rows,
-                refused, rows / Math.max(seconds, 1e-9), output.locate(split.partName()));
-        log.println(EmbeddedMetrics.in("TransformerLambda/Scoring")
-                .dimensions("Model")
-                .dimension("Model", model.name())
-                .metric("Rows", rows, Unit.COUNT)
-                .metric("RefusedRows", refused, Unit.COUNT)
-                .metric("RowsPerSecond", rows / Math.max(seconds, 1e-9), Unit.COUNT_PER_SECOND)
-                .property("version", model.version())
-                .property("split", split.index())
-                .toJson(Instant.now()));
-        log.flush();
-        return record;
+        return new Counts(rows, refused);
+    }
+
+    private static void sleep(int seconds) throws IOException {
+        try {
+            Thread.sleep(seconds * 1000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     private static long writeScored(List<Text> round, ParallelScorer scorer, BufferedWriter out)

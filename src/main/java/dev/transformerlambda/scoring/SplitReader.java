@@ -112,7 +112,7 @@ final class SplitReader implements Closeable {
 
     private void requireTextColumn() throws IOException {
         if (!header.contains(rules.textField())) {
-            throw new IOException(split.object().name() + ": the header " + header + " has no '" + rules.textField()
+            throw new UnreadableInputException(split.object().name() + ": the header " + header + " has no '" + rules.textField()
                     + "' column (--text-field)");
         }
     }
@@ -197,7 +197,7 @@ final class SplitReader implements Closeable {
             }
             return cellsRow(where, String.join(",", cells), cells);
         } catch (JsonProcessingException e) {
-            throw new IOException(split.object().name() + " line " + e.getLocation().getLineNr()
+            throw new UnreadableInputException(split.object().name() + " line " + e.getLocation().getLineNr()
                     + ": unreadable CSV, the rest of the object cannot be read: " + e.getOriginalMessage(), e);
         }
     }

@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.transformerlambda.aws.FaultyS3Proxy;
+import dev.transformerlambda.aws.FaultyS3Proxy.Rule;
 import dev.transformerlambda.aws.LocalS3Server;
 import dev.transformerlambda.cli.Main;
 import dev.transformerlambda.training.TinyModels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -131,6 +136,36 @@ class ScoringIT {
         Path otherLog = dir.resolve("other.log");
         assertEquals(1, await(score(otherLog, otherModel), otherLog));
         assertTrue(Files.readString(otherLog).contains("holds the parts of"), Files.readString(otherLog));
+    }
+
+    /**
+     * Throttling, 5xx and a connection cut mid-body on the way to S3 are retried with backoff: the
+     * job finishes as if nothing happened.
+     */
+    @Test
+    void throttlingServerErrorsAndCutConnectionsFromS3AreRetried() throws Exception {
+        try (FaultyS3Proxy proxy = FaultyS3Proxy.start(s3.endpoint())) {
+            Rule slowDown = proxy.inject(r -> r.method().equals("GET") && r.keyEndsWith("reviews.jsonl"),
+                    new FaultyS3Proxy.Status(503, "SlowDown"), 3);
+            Rule serverError = proxy.inject(r -> r.method().equals("PUT") && r.path().contains("/part-"),
+                    new FaultyS3Proxy.Status(500, "InternalError"), 2);
+            Rule cut = proxy.inject(r -> r.method().equals("GET") && r.keyEndsWith("reviews.tsv.gz"),
+                    new FaultyS3Proxy.Truncated(), 1);
+            StringWriter out = new StringWriter();
+            CommandLine command = Main.commandLine();
+            command.setOut(new PrintWriter(out, true));
+            command.setErr(new PrintWriter(out, true));
+
+            int exit = command.execute("score", "--model", model.toString(), "--input", "s3://data/in",
+                    "--output", "s3://data/scored/under-faults", "--id-field", "id", "--split-size", "64KB",
+                    "--s3-endpoint", proxy.endpoint().toString());
+
+            assertEquals(0, exit, out.toString());
+            assertEquals(List.of(3, 2, 1), List.of(slowDown.caught(), serverError.caught(), cut.caught()));
+            JsonNode manifest = JSON.readTree(client.getObjectAsBytes(
+                    b -> b.bucket("data").key("scored/under-faults/_manifest.json")).asByteArray());
+            assertEquals(goodRows, manifest.get("rowsScored").asInt());
+        }
     }
 
     /** Waits for the killed shard's first split record, kills it, and says how many splits the job has. */
