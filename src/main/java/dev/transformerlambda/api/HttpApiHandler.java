@@ -32,7 +32,7 @@ import java.util.Map;
 public class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     /** Every path the API answers, with its one method. */
-    static final Map<String, String> ROUTES = Map.of(
+    public static final Map<String, String> ROUTES = Map.of(
             "/", "GET",
             "/predict", "POST",
             "/model", "GET",
