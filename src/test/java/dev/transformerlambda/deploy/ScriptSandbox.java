@@ -73,7 +73,10 @@ final class ScriptSandbox {
         return this;
     }
 
-    /** Runs {@code script} (a path in the copy) with {@code args}, the stand-ins first on the PATH. */
+    /**
+     * Runs {@code script} (a path in the copy) with {@code args}, the stand-ins first on the PATH
+     * (before {@code environment}'s {@code PATH} where it has one, else this machine's).
+     */
     Result run(Map<String, String> environment, String script, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(root.resolve(script).toString()));
         command.addAll(List.of(args));
@@ -81,7 +84,8 @@ final class ScriptSandbox {
                 .redirectOutput(root.resolve("output.log").toFile());
         builder.environment().putAll(environment);
         builder.environment().put("SANDBOX", root.toString());
-        builder.environment().put("PATH", root.resolve("bin") + ":" + System.getenv("PATH"));
+        // A PATH given replaces this machine's, so a test can say which tools are missing.
+        builder.environment().put("PATH", root.resolve("bin") + ":" + environment.getOrDefault("PATH", System.getenv("PATH")));
         Process process = builder.start();
         if (!process.waitFor(1, TimeUnit.MINUTES)) {
             process.destroyForcibly().waitFor();

@@ -20,7 +20,7 @@ import javax.imageio.ImageIO;
  * Renders a page in a real headless browser (Debian's {@code chromium}) and checks what came out:
  * no console errors (a script error, an SVG attribute the browser cannot read) and a screenshot that
  * is not blank. A machine without chromium fails here, saying what to install, rather than passing
- * unchecked (.ci/run installs it where it can).
+ * unchecked (scripts/test installs it where it can).
  */
 public final class HeadlessBrowser {
 
@@ -98,6 +98,6 @@ public final class HeadlessBrowser {
             }
         }
         return fail("no headless browser (" + String.join(", ", BROWSERS) + ") on the PATH: apt-get install"
-                + " chromium (.ci/run does so when it runs as root)");
+                + " chromium (scripts/test does so when it runs as root)");
     }
 }
