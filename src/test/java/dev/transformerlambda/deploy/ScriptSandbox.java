@@ -95,6 +95,31 @@ final class ScriptSandbox {
         return new Result(process.exitValue(), read("output.log"), calls.isEmpty() ? List.of() : List.of(calls.split("\n")));
     }
 
+    /**
+     * A folder holding only {@code commands} of this machine (the shell, a few utilities), for a
+     * PATH on which every other tool is missing.
+     */
+    static Path onlyCommands(Path dir, String... commands) throws IOException {
+        Files.createDirectories(dir);
+        for (String command : commands) {
+            Path wrapper = dir.resolve(command);
+            // A wrapper rather than a link: JUnit warns about links that leave its temporary directory.
+            Files.writeString(wrapper, "#!/bin/sh\nexec " + locate(command) + " \"$@\"\n");
+            Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return dir;
+    }
+
+    private static Path locate(String command) {
+        for (String entry : System.getenv("PATH").split(":")) {
+            Path candidate = Path.of(entry, command);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException(command + " is not on the PATH");
+    }
+
     private String read(String file) throws IOException {
         Path path = root.resolve(file);
         return Files.exists(path) ? Files.readString(path) : "";

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -86,24 +85,6 @@ class TestScriptTest {
 
     /** This machine's shell and the few commands the script and the stand-ins use, nothing else. */
     private Path systemDir() throws IOException {
-        Path system = dir.resolve("system");
-        Files.createDirectories(system);
-        for (String command : List.of("bash", "dirname", "chmod")) {
-            Path wrapper = system.resolve(command);
-            // A wrapper rather than a link: JUnit warns about links that leave its temporary directory.
-            Files.writeString(wrapper, "#!/bin/sh\nexec " + locate(command) + " \"$@\"\n");
-            Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-        return system;
-    }
-
-    private static Path locate(String command) {
-        for (String entry : System.getenv("PATH").split(":")) {
-            Path candidate = Path.of(entry, command);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError(command + " is not on the PATH");
+        return ScriptSandbox.onlyCommands(dir.resolve("system"), "bash", "dirname", "chmod");
     }
 }
