@@ -110,7 +110,8 @@ final class ScriptSandbox {
         return dir;
     }
 
-    private static Path locate(String command) {
+    /** Where {@code command} is on this machine's PATH. */
+    static Path locate(String command) {
         for (String entry : System.getenv("PATH").split(":")) {
             Path candidate = Path.of(entry, command);
             if (Files.isExecutable(candidate)) {
