@@ -182,11 +182,29 @@ public final class BrowserSession implements AutoCloseable {
     @Override
     public void close() throws Exception {
         socket.abort();
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        // Chromium's renderer and helper processes outlive the browser process for a moment and
+        // keep writing into the profile: every one must be gone before it can be deleted.
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroy);
+        for (ProcessHandle each : all) {
+            if (!each.onExit().completeOnTimeout(each, 30, TimeUnit.SECONDS).join().isAlive()) {
+                continue;
+            }
+            each.destroyForcibly();
+            each.onExit().completeOnTimeout(each, 30, TimeUnit.SECONDS).join();
         }
-        ModelArtifact.delete(profile);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ModelArtifact.delete(profile);
+                break;
+            } catch (IOException stillWritten) {
+                if (attempt == 10) {
+                    throw stillWritten;
+                }
+                Thread.sleep(200);
+            }
+        }
         Files.deleteIfExists(log);
     }
 
