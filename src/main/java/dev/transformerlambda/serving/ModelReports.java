@@ -33,6 +33,8 @@ public class ModelReports {
     private final ModelService models;
     private final Optional<ModelRegistry> registry;
     private final Path localArtifact;
+    /** Where reports come from, for messages: the registry or the artifact directory. */
+    private final String source;
     private final Map<String, Optional<String>> kept = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Optional<String>> eldest) {
@@ -50,6 +52,7 @@ public class ModelReports {
                                 s3Config.downloadTimeout())))
                 : Optional.empty();
         this.localArtifact = fromRegistry ? null : Path.of(config.modelUri());
+        this.source = fromRegistry ? config.modelUri() : localArtifact.toAbsolutePath().toString();
     }
 
     /**
@@ -91,7 +94,7 @@ public class ModelReports {
             return bytes.map(b -> new String(b, StandardCharsets.UTF_8));
         } catch (IOException | SdkException e) {
             throw new ReportUnavailableException("cannot read the training report of " + version + " from "
-                    + registry.map(r -> r.uri().toString()).orElse(localArtifact.toString()) + ": " + e.getMessage(), e);
+                    + source + ": " + e.getMessage(), e);
         }
     }
 

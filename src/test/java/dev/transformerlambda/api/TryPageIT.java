@@ -234,6 +234,29 @@ class TryPageIT {
         assertReportIs(second, trained);
     }
 
+    /** A registry failure is not kept: the next request reads the report again. */
+    @Test
+    @Order(7)
+    void aReportTheRegistryCannotGiveNowIsA503AndIsReadOnceItCan() throws Exception {
+        ModelRegistry registry = RegistryTestResource.registry();
+        Path copy = TinyModels.copyAs(dir.resolve("v2"), dir.resolve("v4"), "20270101T000000Z-report-later");
+        String fourth = registry.publish(copy);
+        registry.promote(fourth);
+        awaitServed(fourth);
+
+        RegistryTestResource.server().stop();
+        try {
+            given().when().get("/model/report").then().statusCode(503).contentType(ContentType.JSON)
+                    .body("error", equalTo("report_unavailable"))
+                    .body("message", containsString("cannot read the training report of " + fourth));
+        } finally {
+            RegistryTestResource.server().restart();
+        }
+        // The copy's report is the one it was published with (it still names the version copied).
+        given().when().get("/model/report").then().statusCode(200).contentType("text/html")
+                .body(equalTo(Files.readString(copy.resolve(ModelArtifact.REPORT), StandardCharsets.UTF_8)));
+    }
+
     private void openPage(BrowserSession browser) throws Exception {
         browser.navigate("http://127.0.0.1:" + port + "/");
         browser.await("document.getElementById('model').textContent.startsWith('Serving ')", ANSWER);
