@@ -1,6 +1,7 @@
 package dev.transformerlambda.api;
 
 import dev.transformerlambda.serving.ModelUnavailableException;
+import dev.transformerlambda.serving.ReportUnavailableException;
 import org.jboss.logging.Logger;
 
 /**
@@ -12,6 +13,8 @@ public final class ApiErrors {
     /** The codes of the answers that are the function's own failures (a 5xx), for alarms. */
     public static final String INTERNAL = "internal";
     public static final String MODEL_UNAVAILABLE = "model_unavailable";
+    /** A 5xx too, but no alarm's business: the model still serves while its report cannot be read. */
+    static final String REPORT_UNAVAILABLE = "report_unavailable";
 
     private static final Logger LOG = Logger.getLogger(ApiErrors.class);
 
@@ -24,6 +27,10 @@ public final class ApiErrors {
         }
         if (failure instanceof ModelUnavailableException unavailable) {
             return ApiAnswer.error(503, MODEL_UNAVAILABLE, unavailable.getMessage());
+        }
+        if (failure instanceof ReportUnavailableException unavailable) {
+            LOG.warn(unavailable.getMessage(), unavailable.getCause());
+            return ApiAnswer.error(503, REPORT_UNAVAILABLE, unavailable.getMessage());
         }
         LOG.error("unexpected error while answering a request", failure);
         return ApiAnswer.error(500, INTERNAL, "an internal error occurred; it has been logged");

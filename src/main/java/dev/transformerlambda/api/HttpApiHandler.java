@@ -7,12 +7,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.transformerlambda.serving.ModelReports;
 import dev.transformerlambda.serving.ModelService;
 import dev.transformerlambda.serving.ServingConfig;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -21,38 +19,42 @@ import java.util.Map;
 
 /**
  * The HTTP API, as the function's Lambda handler for API Gateway HTTP API (payload 2.0) events:
- * {@code POST /predict}, {@code GET /model}, {@code GET /health/ready} and {@code GET /openapi},
- * every other path or method a JSON error.
+ * {@code POST /predict}, {@code GET /model}, {@code GET /model/report}, {@code GET /health/ready},
+ * {@code GET /openapi} and the page to try the model, {@code GET /}; HEAD wherever GET is answered
+ * and OPTIONS everywhere, every other path or method a JSON error.
  *
  * <p>A plain handler on purpose, not Quarkus' HTTP adaptation (RESTEasy on a virtual Vert.x
  * channel): that layer cost 1.5-2.7 ms of every request, more than the model's forward pass for one
- * text, and most of the framework's start (see the README's performance section). Four routes do
- * not need a router.
+ * text, and most of the framework's start (see docs/performance.md). Six routes do not need a
+ * router.
  */
 @Singleton
 public class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     /** Every path the API answers, with its one method. */
-    static final Map<String, String> ROUTES = Map.of(
+    public static final Map<String, String> ROUTES = Map.of(
+            "/", "GET",
             "/predict", "POST",
             "/model", "GET",
+            "/model/report", "GET",
             "/health/ready", "GET",
             "/openapi", "GET");
-
-    static final String OPENAPI_DOCUMENT = "openapi.yaml";
 
     private final ModelService models;
     private final ServingConfig config;
     private final ObjectMapper json;
     private final RequestTelemetry telemetry;
     private final ApiAnswer openApi;
+    private final Pages pages;
 
-    HttpApiHandler(ModelService models, ServingConfig config, ObjectMapper json) {
+    HttpApiHandler(ModelService models, ModelReports reports, ServingConfig config, ObjectMapper json) {
         this.models = models;
         this.config = config;
         this.json = json;
         this.telemetry = new RequestTelemetry(models);
-        this.openApi = new ApiAnswer(200, readOpenApiDocument(), "application/yaml", Map.of(), Double.NaN);
+        this.openApi = new ApiAnswer(200, OpenApiDocument.render(config.limits()), "application/yaml", Map.of(),
+                Double.NaN);
+        this.pages = new Pages(reports);
     }
 
     @Override
@@ -70,7 +72,7 @@ public class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
         String version = answer.body() instanceof PredictResponse prediction
                 ? prediction.model().version()
                 : models.servedVersion().orElse(null);
-        APIGatewayV2HTTPResponse response = respond(answer, version);
+        APIGatewayV2HTTPResponse response = respond(answer, version, method.equals("HEAD"));
         telemetry.answered(method, path, answer, version, started);
         return response;
     }
@@ -85,17 +87,22 @@ public class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
         if (allowed == null) {
             throw ApiException.notFound(path);
         }
-        if (!allowed.equals(method)) {
-            return ApiAnswer.error(405, "method_not_allowed", path + " answers " + allowed + ", not " + method)
-                    .withHeader("Allow", allowed);
+        if (method.equals("OPTIONS")) {
+            return new ApiAnswer(204, null, ApiAnswer.JSON, Map.of("Allow", allow(allowed)), Double.NaN);
+        }
+        if (!allowed.equals(method) && !(method.equals("HEAD") && allowed.equals("GET"))) {
+            return ApiAnswer.error(405, "method_not_allowed", path + " answers " + allow(allowed) + ", not " + method)
+                    .withHeader("Allow", allow(allowed));
         }
         return switch (path) {
+            case "/" -> pages.tryPage();
             case "/predict" -> predict(body(event));
             case "/model" -> ApiAnswer.json(200, models.status());
             case "/health/ready" -> {
                 boolean ready = models.ready();
                 yield ApiAnswer.json(ready ? 200 : 503, Readiness.of(ready));
             }
+            case "/model/report" -> pages.report();
             case "/openapi" -> openApi;
             default -> throw new IllegalStateException("a route without an answer: " + path);
         };
@@ -110,15 +117,23 @@ public class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
         return new ApiAnswer(200, prediction, ApiAnswer.JSON, Map.of(), result.modelNanos() / 1e6);
     }
 
-    private APIGatewayV2HTTPResponse respond(ApiAnswer answer, String version) {
+    /** A GET route answers HEAD too (its headers without the body), and every route OPTIONS. */
+    private static String allow(String method) {
+        return method.equals("GET") ? "GET, HEAD, OPTIONS" : method + ", OPTIONS";
+    }
+
+    private APIGatewayV2HTTPResponse respond(ApiAnswer answer, String version, boolean headersOnly) {
         String body;
         try {
-            body = answer.body() instanceof String text ? text : json.writeValueAsString(answer.body());
+            body = answer.body() == null || headersOnly ? ""
+                    : answer.body() instanceof String text ? text : json.writeValueAsString(answer.body());
         } catch (JsonProcessingException | RuntimeException e) {
-            return respond(ApiErrors.answer(e), version);
+            return respond(ApiErrors.answer(e), version, headersOnly);
         }
         Map<String, String> headers = new HashMap<>(answer.headers());
-        headers.put("Content-Type", answer.contentType());
+        if (answer.body() != null) {
+            headers.put("Content-Type", answer.contentType());
+        }
         headers.put(RequestTelemetry.VERSION_HEADER, version == null ? "none" : version);
         if (!Double.isNaN(answer.modelMillis())) {
             headers.put(RequestTelemetry.SERVER_TIMING, String.format(Locale.ROOT, "%s;dur=%.3f",
@@ -163,17 +178,6 @@ public class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
             return new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid_request", "the body is marked base64 but is not: " + e.getMessage());
-        }
-    }
-
-    private static String readOpenApiDocument() {
-        try (InputStream in = HttpApiHandler.class.getClassLoader().getResourceAsStream(OPENAPI_DOCUMENT)) {
-            if (in == null) {
-                throw new IllegalStateException(OPENAPI_DOCUMENT + " is missing from the function's classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

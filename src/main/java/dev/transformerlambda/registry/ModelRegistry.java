@@ -490,6 +490,33 @@ public final class ModelRegistry {
                 new RegistryException(uri + "/" + version + " does not exist (no manifest.json)"));
     }
 
+    /**
+     * Reads one file of a version whole, checked against the sha256 its manifest lists: for small
+     * files a caller wants without downloading the version (the training report).
+     *
+     * @return its bytes, or empty if the manifest lists no such file
+     * @throws InvalidArtifactException if the file does not match its manifest
+     */
+    public Optional<byte[]> readFile(String version, String path) throws IOException {
+        ArtifactManifest manifest = readManifest(version);
+        Optional<ArtifactFile> listed = manifest.files() == null ? Optional.empty()
+                : manifest.files().stream().filter(f -> f.path().equals(path)).findFirst();
+        if (listed.isEmpty()) {
+            return Optional.empty();
+        }
+        String key = uri.versionPrefix(version) + path;
+        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(uri.bucket()).key(key);
+        if (timeouts != null) {
+            request.overrideConfiguration(o -> o.apiCallTimeout(timeouts.download())
+                    .apiCallAttemptTimeout(timeouts.download()));
+        }
+        byte[] bytes = s3.getObjectAsBytes(request.build()).asByteArray();
+        if (!Sha256.of(bytes).equalsIgnoreCase(listed.get().sha256())) {
+            throw new InvalidArtifactException(uri + "/" + version + ": " + path + " does not match the manifest");
+        }
+        return Optional.of(bytes);
+    }
+
     private Optional<ArtifactManifest> findManifest(String version) throws IOException {
         try {
             byte[] bytes = s3.getObjectAsBytes(GetObjectRequest.builder().bucket(uri.bucket())

@@ -21,7 +21,27 @@ public class FunctionHandler {
         EnginePreload.start();
     }
 
-    private final QuarkusStreamHandler quarkus = new QuarkusStreamHandler();
+    private final QuarkusStreamHandler quarkus;
+
+    public FunctionHandler() {
+        try {
+            quarkus = new QuarkusStreamHandler();
+        } catch (RuntimeException e) {
+            // Lambda's Runtime API (and scripts/run-local) get only the message of what the
+            // constructor throws, and Quarkus' is "manual initialization failed": the reason (an
+            // invalid setting, say) is the deepest cause's.
+            throw new IllegalStateException("the function cannot start: " + reason(e), e);
+        }
+    }
+
+    private static String reason(Throwable failure) {
+        Throwable deepest = failure;
+        while (deepest.getCause() != null && deepest.getCause() != deepest) {
+            deepest = deepest.getCause();
+        }
+        String message = deepest.getMessage() == null ? deepest.getClass().getName() : deepest.getMessage();
+        return message.replaceAll("\\s+", " ").trim();
+    }
 
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         quarkus.handleRequest(input, output, context);

@@ -65,7 +65,7 @@ class OpenApiDocumentTest {
     }
 
     private static Map<String, Object> document() throws Exception {
-        try (InputStream in = HttpApiHandler.class.getClassLoader().getResourceAsStream(HttpApiHandler.OPENAPI_DOCUMENT)) {
+        try (InputStream in = HttpApiHandler.class.getClassLoader().getResourceAsStream(OpenApiDocument.RESOURCE)) {
             assertNotNull(in, "the document is on the classpath");
             return new Yaml().load(in);
         }

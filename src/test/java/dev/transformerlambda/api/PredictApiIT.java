@@ -21,6 +21,7 @@ import io.restassured.response.Response;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -115,10 +116,38 @@ class PredictApiIT {
     @Test
     void unknownPathsAndMethodsAnswerJsonErrors() {
         given().when().get("/nope").then().statusCode(404).contentType(ContentType.JSON).body("error", equalTo("not_found"));
-        given().when().get("/predict").then().statusCode(405).contentType(ContentType.JSON)
-                .header("Allow", "POST")
-                .body("error", equalTo("method_not_allowed"));
-        given().contentType(ContentType.JSON).body("{}").when().post("/model").then().statusCode(405).header("Allow", "GET");
+        Response get = given().when().get("/predict");
+        get.then().statusCode(405).contentType(ContentType.JSON).body("error", equalTo("method_not_allowed"));
+        assertEquals(Set.of("POST", "OPTIONS"), allowed(get));
+        Response post = given().contentType(ContentType.JSON).body("{}").when().post("/model");
+        post.then().statusCode(405);
+        assertEquals(Set.of("GET", "HEAD", "OPTIONS"), allowed(post));
+    }
+
+    @Test
+    void headAnswersAsGetWithoutABodyAndOptionsNamesTheMethodsOfEveryRoute() {
+        String version = RegistryTestResource.firstVersion();
+        given().when().head("/model").then().statusCode(200).contentType(ContentType.JSON)
+                .header(RequestTelemetry.VERSION_HEADER, version)
+                .body(equalTo(""));
+        given().when().head("/").then().statusCode(200).contentType("text/html").body(equalTo(""));
+        HttpApiHandler.ROUTES.forEach((path, method) -> {
+            Response options = given().when().options(path);
+            options.then().statusCode(204);
+            assertEquals(method.equals("GET") ? Set.of("GET", "HEAD", "OPTIONS") : Set.of(method, "OPTIONS"),
+                    allowed(options), path);
+        });
+        Response head = given().when().head("/predict");
+        head.then().statusCode(405);
+        assertEquals(Set.of("POST", "OPTIONS"), allowed(head));
+        given().when().options("/nope").then().statusCode(404);
+    }
+
+    /** The methods an Allow header names; the mock event server splits one header into several. */
+    private static Set<String> allowed(Response response) {
+        return response.headers().getValues("Allow").stream()
+                .flatMap(value -> java.util.Arrays.stream(value.split(",")))
+                .map(String::trim).collect(java.util.stream.Collectors.toSet());
     }
 
     @Test

@@ -71,7 +71,8 @@ class DeployScriptTest {
     @BeforeEach
     void standIns() throws IOException {
         sandbox = new ScriptSandbox(sandboxRoot, "scripts/deploy", "src/main/models/sst2/manifest.json")
-                .command("aws", AWS).command("sam", SAM).file("mvnw", "").file("scripts/push-images", "")
+                .command("aws", AWS).command("sam", SAM).command("docker", "").file("mvnw", "")
+                .file("scripts/push-images", "")
                 .file("scripts/transformer-lambda", CLI);
         version = new ObjectMapper().readTree(Files.readString(Path.of("src/main/models/sst2/manifest.json")))
                 .get("version").asText();
@@ -141,8 +142,8 @@ class DeployScriptTest {
 
     @Test
     void namesTheTrainingRepositoryInLowerCase() throws Exception {
-        ScriptSandbox.Result result = sandbox.run(Map.of("VERSION", version), "scripts/deploy",
-                "Nightly-Classifier", "vpc-0abc", "subnet-0aaa", "data-bucket");
+        ScriptSandbox.Result result = sandbox.run(Map.of("VERSION", version, "AWS_DEFAULT_REGION", "eu-west-1"),
+                "scripts/deploy", "Nightly-Classifier", "vpc-0abc", "subnet-0aaa", "data-bucket");
 
         assertEquals(0, result.exit(), result.toString());
         String trainingStack = result.calls().get(result.indexOf("aws cloudformation deploy"));
@@ -150,9 +151,47 @@ class DeployScriptTest {
         assertTrue(trainingStack.contains(" RepositoryName=nightly-classifier-training"), trainingStack);
     }
 
+    /**
+     * Without the SAM CLI, Docker, a region or working credentials, it builds nothing and says
+     * what is missing, one line each; with AWS_REGION alone, every tool gets that region.
+     */
+    @Test
+    void checksForItsToolsCredentialsAndRegionBeforeBuildingOneLineForEachMissing() throws Exception {
+        sandbox.command("aws", "[[ \"$1\" == sts ]] && { echo 'Unable to locate credentials' >&2; exit 255; }; exit 0");
+        Path system = ScriptSandbox.onlyCommands(sandboxRoot.resolve("system"), "bash", "dirname", "tr");
+        Files.delete(sandboxRoot.resolve("bin/sam"));
+        Files.delete(sandboxRoot.resolve("bin/docker"));
+
+        ScriptSandbox.Result result = sandbox.run(Map.of("VERSION", version, "PATH", system.toString()),
+                "scripts/deploy", ARGS);
+
+        assertEquals(1, result.exit(), result.toString());
+        assertEquals(java.util.List.of(
+                "deploy: sam is not on the PATH",
+                "deploy: docker is not on the PATH",
+                "deploy: no AWS region: set AWS_DEFAULT_REGION (or aws configure set region REGION)",
+                "deploy: no AWS credentials that work (aws sts get-caller-identity failed): aws configure, or set AWS_PROFILE"),
+                result.output().strip().lines().toList());
+        assertEquals(-1, result.indexOf("mvnw"), "nothing was built: " + result);
+    }
+
+    @Test
+    void passesTheOneRegionItWasGivenToEveryTool() throws Exception {
+        sandbox.command("aws", "printf '%s\\n' \"aws AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-}\" >>\"$SANDBOX/regions.log\"\n"
+                + AWS);
+        ScriptSandbox.Result result = sandbox.run(Map.of("VERSION", version, "AWS_REGION", "eu-north-1",
+                "AWS_DEFAULT_REGION", ""), "scripts/deploy", ARGS);
+
+        assertEquals(0, result.exit(), result.toString());
+        assertTrue(result.calls().get(result.indexOf("sam deploy")).contains("--region eu-north-1"), result.toString());
+        assertTrue(Files.readAllLines(sandboxRoot.resolve("regions.log")).stream()
+                .allMatch(line -> line.equals("aws AWS_DEFAULT_REGION=eu-north-1")), "the AWS CLI v1 reads AWS_DEFAULT_REGION");
+    }
+
     private ScriptSandbox.Result deploy(Map<String, String> environment) throws Exception {
         Map<String, String> withVersion = new java.util.HashMap<>(environment);
         withVersion.put("VERSION", version);
+        withVersion.putIfAbsent("AWS_DEFAULT_REGION", "eu-west-1");
         return sandbox.run(withVersion, "scripts/deploy", ARGS);
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The linters, on every build: cfn-lint over the CloudFormation templates (errors and warnings both
  * fail) and shellcheck over the shell scripts. A machine without one fails here, saying what to
- * install, rather than passing unchecked (.ci/run installs shellcheck where it can).
+ * install, rather than passing unchecked (scripts/test installs shellcheck where it can).
  */
 class LintTest {
 
@@ -35,7 +35,7 @@ class LintTest {
         List<String> command = new ArrayList<>(List.of("shellcheck", "--external-sources"));
         command.addAll(scripts);
 
-        run(command, "shellcheck: apt-get install shellcheck (.ci/run does so when it runs as root)");
+        run(command, "shellcheck: apt-get install shellcheck (scripts/test does so when it runs as root)");
     }
 
     /** Every file in scripts/ (and below) that is a shell script, the function's bootstrap, and .ci/run. */

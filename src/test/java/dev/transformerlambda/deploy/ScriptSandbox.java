@@ -73,7 +73,10 @@ final class ScriptSandbox {
         return this;
     }
 
-    /** Runs {@code script} (a path in the copy) with {@code args}, the stand-ins first on the PATH. */
+    /**
+     * Runs {@code script} (a path in the copy) with {@code args}, the stand-ins first on the PATH
+     * (before {@code environment}'s {@code PATH} where it has one, else this machine's).
+     */
     Result run(Map<String, String> environment, String script, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(root.resolve(script).toString()));
         command.addAll(List.of(args));
@@ -81,7 +84,8 @@ final class ScriptSandbox {
                 .redirectOutput(root.resolve("output.log").toFile());
         builder.environment().putAll(environment);
         builder.environment().put("SANDBOX", root.toString());
-        builder.environment().put("PATH", root.resolve("bin") + ":" + System.getenv("PATH"));
+        // A PATH given replaces this machine's, so a test can say which tools are missing.
+        builder.environment().put("PATH", root.resolve("bin") + ":" + environment.getOrDefault("PATH", System.getenv("PATH")));
         Process process = builder.start();
         if (!process.waitFor(1, TimeUnit.MINUTES)) {
             process.destroyForcibly().waitFor();
@@ -89,6 +93,32 @@ final class ScriptSandbox {
         }
         String calls = read("calls.log");
         return new Result(process.exitValue(), read("output.log"), calls.isEmpty() ? List.of() : List.of(calls.split("\n")));
+    }
+
+    /**
+     * A folder holding only {@code commands} of this machine (the shell, a few utilities), for a
+     * PATH on which every other tool is missing.
+     */
+    static Path onlyCommands(Path dir, String... commands) throws IOException {
+        Files.createDirectories(dir);
+        for (String command : commands) {
+            Path wrapper = dir.resolve(command);
+            // A wrapper rather than a link: JUnit warns about links that leave its temporary directory.
+            Files.writeString(wrapper, "#!/bin/sh\nexec " + locate(command) + " \"$@\"\n");
+            Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return dir;
+    }
+
+    /** Where {@code command} is on this machine's PATH. */
+    static Path locate(String command) {
+        for (String entry : System.getenv("PATH").split(":")) {
+            Path candidate = Path.of(entry, command);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException(command + " is not on the PATH");
     }
 
     private String read(String file) throws IOException {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.transformerlambda.api.ApiErrors;
+import dev.transformerlambda.api.HttpApiHandler;
+import dev.transformerlambda.api.RequestTelemetry;
 import dev.transformerlambda.cli.Main;
 import dev.transformerlambda.cli.SubmitCommand;
 import dev.transformerlambda.serving.ServingConfig;
@@ -200,6 +202,37 @@ class TemplatesTest {
         assertTrue(deploy.contains("TRAINING_CPU_JOB_QUEUE=$(output \"$training_stack\" CpuJobQueue)")
                 && deploy.contains("TRAINING_CPU_JOB_DEFINITION=$(output \"$training_stack\" CpuJobDefinition)"),
                 "scripts/deploy prints what submit --gpus 0 reads");
+    }
+
+    /**
+     * A browser page on another origin can call the API only where the deployer names that origin;
+     * then API Gateway answers the preflight (before any authorizer) for every method the handler
+     * answers, and lets the page read the headers the API adds.
+     */
+    @Test
+    void corsFollowsTheAllowedOriginsParameterAndCoversEveryMethodAndHeaderTheApiUses() throws IOException {
+        CloudFormationTemplate template = CloudFormationTemplate.read(SAM);
+        Map<?, ?> parameter = (Map<?, ?>) template.section("Parameters").get("CorsAllowedOrigins");
+        assertEquals("CommaDelimitedList", parameter.get("Type"));
+        assertEquals("", parameter.get("Default"), "no other origin unless the deployer names one");
+        List<?> ifOrigins = (List<?>) ((Map<?, ?>) template.properties("HttpApi").get("CorsConfiguration")).get("Fn::If");
+        assertTrue(template.section("Conditions").get(ifOrigins.get(0)).toString().contains("Ref=CorsAllowedOrigins"),
+                "CORS is on only when the parameter names origins");
+        assertEquals(Map.of("Ref", "AWS::NoValue"), ifOrigins.get(2));
+
+        Map<?, ?> cors = (Map<?, ?>) ifOrigins.get(1);
+        assertEquals(Map.of("Ref", "CorsAllowedOrigins"), cors.get("AllowOrigins"));
+        Set<String> answered = new TreeSet<>(HttpApiHandler.ROUTES.values());
+        answered.addAll(List.of("HEAD", "OPTIONS"));
+        assertEquals(answered, lowerCased(cors.get("AllowMethods")).stream().map(m -> m.toUpperCase(Locale.ROOT))
+                .collect(Collectors.toCollection(TreeSet::new)));
+        assertTrue(lowerCased(cors.get("AllowHeaders")).contains("content-type"), "a JSON body needs a preflight");
+        assertTrue(lowerCased(cors.get("ExposeHeaders")).containsAll(
+                List.of(RequestTelemetry.VERSION_HEADER.toLowerCase(Locale.ROOT), "server-timing")), cors.toString());
+    }
+
+    private static Set<String> lowerCased(Object list) {
+        return asList(list).stream().map(v -> v.toString().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import javax.imageio.ImageIO;
  * Renders a page in a real headless browser (Debian's {@code chromium}) and checks what came out:
  * no console errors (a script error, an SVG attribute the browser cannot read) and a screenshot that
  * is not blank. A machine without chromium fails here, saying what to install, rather than passing
- * unchecked (.ci/run installs it where it can).
+ * unchecked (scripts/test installs it where it can).
  */
 public final class HeadlessBrowser {
 
@@ -56,29 +57,39 @@ public final class HeadlessBrowser {
             assertTrue(console.isEmpty(), "the browser reported:\n" + String.join("\n", console));
             assertTrue(Files.isRegularFile(screenshot), "no screenshot: " + output);
 
-            BufferedImage image = ImageIO.read(screenshot.toFile());
-            long inked = 0;
-            Set<Integer> colours = new HashSet<>();
-            for (int y = 0; y < image.getHeight(); y++) {
-                for (int x = 0; x < image.getWidth(); x++) {
-                    int rgb = image.getRGB(x, y) & 0xffffff;
-                    colours.add(rgb);
-                    if (((rgb >> 16) & 0xff) < 0xf0 || ((rgb >> 8) & 0xff) < 0xf0 || (rgb & 0xff) < 0xf0) {
-                        inked++;
-                    }
-                }
-            }
-            double share = (double) inked / ((long) image.getWidth() * image.getHeight());
-            Rendering rendering = new Rendering(screenshot, share, colours.size(), console);
-            assertTrue(share > 0.02 && colours.size() > 32, "the screenshot looks blank: " + rendering);
-            return rendering;
+            double[] ink = assertNotBlank(screenshot);
+            return new Rendering(screenshot, ink[0], (int) ink[1], console);
         } finally {
             Files.deleteIfExists(log);
             ModelArtifact.delete(profile);
         }
     }
 
-    private static String browser() {
+    /**
+     * Asserts that a screenshot shows something: over 2% of it inked and more than 32 colours.
+     *
+     * @return the inked share and the number of colours
+     */
+    static double[] assertNotBlank(Path screenshot) throws IOException {
+        BufferedImage image = ImageIO.read(screenshot.toFile());
+        long inked = 0;
+        Set<Integer> colours = new HashSet<>();
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y) & 0xffffff;
+                colours.add(rgb);
+                if (((rgb >> 16) & 0xff) < 0xf0 || ((rgb >> 8) & 0xff) < 0xf0 || (rgb & 0xff) < 0xf0) {
+                    inked++;
+                }
+            }
+        }
+        double share = (double) inked / ((long) image.getWidth() * image.getHeight());
+        assertTrue(share > 0.02 && colours.size() > 32, screenshot + " looks blank: " + share
+                + " of it inked, " + colours.size() + " colours");
+        return new double[] {share, colours.size()};
+    }
+
+    static String browser() {
         for (String name : BROWSERS) {
             for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
                 if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
@@ -87,6 +98,6 @@ public final class HeadlessBrowser {
             }
         }
         return fail("no headless browser (" + String.join(", ", BROWSERS) + ") on the PATH: apt-get install"
-                + " chromium (.ci/run does so when it runs as root)");
+                + " chromium (scripts/test does so when it runs as root)");
     }
 }
