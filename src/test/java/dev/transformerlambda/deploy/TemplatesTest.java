@@ -148,21 +148,25 @@ class TemplatesTest {
     }
 
     @Test
-    void theJobDefinitionsCommandsUseOnlyRealTrainOptions() throws IOException {
+    void theJobDefinitionsCommandsUseOnlyRealOptions() throws IOException {
         CloudFormationTemplate template = CloudFormationTemplate.read(BATCH);
         List<String> definitions = template.resourcesOfType("AWS::Batch::JobDefinition");
-        assertEquals(List.of("JobDefinition", "CpuJobDefinition"), definitions);
-        CommandLine train = Main.commandLine().getSubcommands().get("train");
+        assertEquals(List.of("JobDefinition", "CpuJobDefinition", "ScoringJobDefinition"), definitions);
         for (String definition : definitions) {
             Map<?, ?> container = (Map<?, ?>) template.properties(definition).get("ContainerProperties");
             List<?> command = (List<?>) container.get("Command");
-            assertEquals("train", command.get(0));
+            String subcommand = definition.startsWith("Scoring") ? "score" : "train";
+            assertEquals(subcommand, command.get(0));
+            CommandLine line = Main.commandLine().getSubcommands().get(subcommand);
             for (Object word : command.subList(1, command.size())) {
                 String argument = word.toString();
                 if (argument.startsWith("--")) {
-                    assertNotNull(train.getCommandSpec().findOption(argument), definition + ": " + argument
-                            + " is not a train option");
+                    assertNotNull(line.getCommandSpec().findOption(argument), definition + ": " + argument
+                            + " is not a " + subcommand + " option");
                 }
+            }
+            if (subcommand.equals("score")) {
+                continue; // submit-scoring sets the whole command; a retried child resumes without checkpoints
             }
             assertTrue(command.contains("--checkpoint"), definition + ": a Spot retry would start over: " + command);
             // The placeholders' defaults exist in Parameters.
@@ -305,17 +309,19 @@ class TemplatesTest {
     }
 
     @Test
-    void trainingJobsLogToTheStacksOwnLogGroup() throws IOException {
+    void batchJobsLogToTheStacksOwnLogGroups() throws IOException {
         CloudFormationTemplate template = CloudFormationTemplate.read(BATCH);
         for (String definition : template.resourcesOfType("AWS::Batch::JobDefinition")) {
             Map<?, ?> container = (Map<?, ?>) template.properties(definition).get("ContainerProperties");
             Map<?, ?> logs = (Map<?, ?>) container.get("LogConfiguration");
             assertEquals("awslogs", logs.get("LogDriver"), definition);
             Object group = ((Map<?, ?>) logs.get("Options")).get("awslogs-group");
-            assertEquals(Map.of("Ref", "TrainingLogGroup"), group,
+            String own = definition.startsWith("Scoring") ? "ScoringLogGroup" : "TrainingLogGroup";
+            assertEquals(Map.of("Ref", own), group,
                     definition + ": scripts/follow-job reads the group from the job (transformer-lambda status)");
         }
         assertEquals("AWS::Logs::LogGroup", template.type("TrainingLogGroup"));
+        assertEquals("AWS::Logs::LogGroup", template.type("ScoringLogGroup"));
     }
 
     /**
