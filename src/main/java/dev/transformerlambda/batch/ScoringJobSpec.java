@@ -1,6 +1,7 @@
 package dev.transformerlambda.batch;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -43,7 +44,7 @@ public record ScoringJobSpec(
 
     /** The container's command: {@code score} with the options every child shares. */
     List<String> command() {
-        List<String> command = new java.util.ArrayList<>(List.of("score", "--model", model, "--input", input,
+        List<String> command = new ArrayList<>(List.of("score", "--model", model, "--input", input,
                 "--output", output));
         if (shards > 1) {
             command.addAll(List.of("--shards", Integer.toString(shards)));

@@ -2,6 +2,7 @@ package dev.transformerlambda.scoring;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -10,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -39,7 +41,7 @@ final class LocalFolder implements ScoringFolder {
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(Files::isRegularFile)
                     .map(this::describe)
-                    .sorted(java.util.Comparator.comparing(InputObject::name))
+                    .sorted(Comparator.comparing(InputObject::name))
                     .toList();
         }
     }
@@ -50,7 +52,7 @@ final class LocalFolder implements ScoringFolder {
             long size = Files.size(file);
             return new InputObject(name, size, size + "-" + Files.getLastModifiedTime(file).toMillis());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

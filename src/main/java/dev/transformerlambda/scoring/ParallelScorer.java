@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Scores texts on every vCPU: one predictor per thread, each with one libtorch thread (several
@@ -92,7 +93,7 @@ final class ParallelScorer implements AutoCloseable {
         pool.shutdown();
         // Predictors belong to the pool's threads; close them once no thread uses them.
         try {
-            pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            pool.awaitTermination(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -3,7 +3,6 @@ package dev.transformerlambda.benchmark;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.transformerlambda.data.DatasetReader;
-import dev.transformerlambda.data.LabelledText;
 import dev.transformerlambda.digest.Sha256;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.TextClassifier;

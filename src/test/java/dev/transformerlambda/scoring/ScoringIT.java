@@ -22,6 +22,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -178,7 +181,7 @@ class ScoringIT {
         }
         process.destroyForcibly().waitFor();
         String text = Files.readString(log);
-        java.util.regex.Matcher splits = java.util.regex.Pattern.compile("the job's (\\d+) splits").matcher(text);
+        Matcher splits = Pattern.compile("the job's (\\d+) splits").matcher(text);
         assertTrue(splits.find(), text);
         return Integer.parseInt(splits.group(1));
     }
@@ -194,7 +197,7 @@ class ScoringIT {
     }
 
     private static int await(Process process, Path log) throws Exception {
-        if (!process.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)) {
+        if (!process.waitFor(3, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new AssertionError("score did not end in 3 minutes: " + Files.readString(log));
         }

@@ -18,6 +18,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -103,7 +104,7 @@ class ScoringJobTest {
         ScoringJob.Outcome again = run(model, input, output, rules, 1_000, 0);
 
         assertEquals(0, again.splitsScored());
-        assertTrue(java.util.Arrays.equals(manifest, Files.readAllBytes(output.resolve(JobFiles.MANIFEST))));
+        assertTrue(Arrays.equals(manifest, Files.readAllBytes(output.resolve(JobFiles.MANIFEST))));
         ScoringException refused = assertThrows(ScoringException.class,
                 () -> run(otherModel, input, output, rules, 1_000, 0));
         assertTrue(refused.getMessage().contains("holds the parts of"), refused.getMessage());
