@@ -11,6 +11,7 @@ import java.util.Map;
  *
  * @param model a published version ({@code s3://bucket/prefix/name/VERSION}), pinned at submission
  * @param scoreArguments further {@code score} options (--text-field, --id-field, ...)
+ * @param gpus GPUs each child reserves; 0 runs on the CPU queue and job definition
  */
 public record ScoringJobSpec(
         String name,
@@ -21,6 +22,7 @@ public record ScoringJobSpec(
         String output,
         int shards,
         List<String> scoreArguments,
+        int gpus,
         int attempts,
         Duration timeout,
         Map<String, String> tags) {
@@ -31,7 +33,7 @@ public record ScoringJobSpec(
     public ScoringJobSpec {
         scoreArguments = List.copyOf(scoreArguments);
         tags = Map.copyOf(tags);
-        new TrainingJobSpec(name, queue, definition, List.of(), 0, attempts, timeout, Map.of()); // same rules
+        new TrainingJobSpec(name, queue, definition, List.of(), gpus, attempts, timeout, Map.of()); // same rules
         if (shards < 1 || shards > MAX_SHARDS) {
             throw new IllegalArgumentException("shards must be 1 to " + MAX_SHARDS + ", got " + shards);
         }

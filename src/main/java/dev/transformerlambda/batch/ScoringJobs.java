@@ -1,11 +1,14 @@
 package dev.transformerlambda.batch;
 
+import java.util.List;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.ArrayProperties;
 import software.amazon.awssdk.services.batch.model.ContainerOverrides;
 import software.amazon.awssdk.services.batch.model.EvaluateOnExit;
 import software.amazon.awssdk.services.batch.model.JobTimeout;
+import software.amazon.awssdk.services.batch.model.ResourceRequirement;
+import software.amazon.awssdk.services.batch.model.ResourceType;
 import software.amazon.awssdk.services.batch.model.RetryAction;
 import software.amazon.awssdk.services.batch.model.RetryStrategy;
 import software.amazon.awssdk.services.batch.model.SubmitJobRequest;
@@ -33,7 +36,11 @@ public final class ScoringJobs {
                 .jobName(spec.name())
                 .jobQueue(spec.queue())
                 .jobDefinition(spec.definition())
-                .containerOverrides(ContainerOverrides.builder().command(spec.command()).build())
+                .containerOverrides(ContainerOverrides.builder()
+                        .command(spec.command())
+                        .resourceRequirements(spec.gpus() == 0 ? List.of() : List.of(ResourceRequirement.builder()
+                                .type(ResourceType.GPU).value(Integer.toString(spec.gpus())).build()))
+                        .build())
                 // A child retried after a Spot reclamation skips the parts already written.
                 .retryStrategy(RetryStrategy.builder()
                         .attempts(spec.attempts())

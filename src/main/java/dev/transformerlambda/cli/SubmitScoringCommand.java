@@ -32,8 +32,9 @@ import software.amazon.awssdk.services.s3.S3Client;
                 + "      --output s3://my-data/scoring-output/reviews-2026/ -- --id-field review_id")
 public final class SubmitScoringCommand implements Callable<Integer> {
 
-    /** infra/batch.yaml's scoring job definition for a stack called transformer-lambda; the CPU queue runs it. */
+    /** infra/batch.yaml's scoring job definitions for a stack called transformer-lambda. */
     public static final String DEFAULT_DEFINITION = "transformer-lambda-scoring";
+    public static final String DEFAULT_GPU_DEFINITION = DEFAULT_DEFINITION + "-gpu";
 
     private static final Set<String> FINAL_STATES = Set.of("SUCCEEDED", "FAILED");
 
@@ -62,12 +63,16 @@ public final class SubmitScoringCommand implements Callable<Integer> {
     @Option(names = "--shards", defaultValue = "4", description = "Children of the array job (default: ${DEFAULT-VALUE}).")
     int shards;
 
+    @Option(names = "--gpus", defaultValue = "0", description = "GPUs per child; above 0 the GPU queue and job"
+            + " definition, for the larger encoders (default: ${DEFAULT-VALUE}, the CPU queue).")
+    int gpus;
+
     @Option(names = "--job-queue", description = "Job queue (default: $TRAINING_CPU_JOB_QUEUE or "
-            + SubmitCommand.DEFAULT_CPU_NAME + ").")
+            + SubmitCommand.DEFAULT_CPU_NAME + "; with --gpus, $TRAINING_JOB_QUEUE or " + SubmitCommand.DEFAULT_NAME + ").")
     String jobQueue;
 
     @Option(names = "--job-definition", description = "Job definition (default: $SCORING_JOB_DEFINITION or "
-            + DEFAULT_DEFINITION + ").")
+            + DEFAULT_DEFINITION + "; with --gpus, $SCORING_GPU_JOB_DEFINITION or " + DEFAULT_GPU_DEFINITION + ").")
     String jobDefinition;
 
     @Mixin
@@ -91,11 +96,14 @@ public final class SubmitScoringCommand implements Callable<Integer> {
             pinned = ModelLocation.pin(model, () -> s3);
         }
         Map<String, String> environment = System.getenv();
-        ScoringJobSpec job = new ScoringJobSpec(jobName,
-                jobQueue != null ? jobQueue : environment.getOrDefault("TRAINING_CPU_JOB_QUEUE", SubmitCommand.DEFAULT_CPU_NAME),
-                jobDefinition != null ? jobDefinition : environment.getOrDefault("SCORING_JOB_DEFINITION", DEFAULT_DEFINITION),
-                pinned, input, output, shards, scoreArguments, jobOptions.attempts, jobOptions.timeout,
-                jobOptions.allTags());
+        boolean gpu = gpus > 0;
+        String defaultQueue = gpu ? environment.getOrDefault("TRAINING_JOB_QUEUE", SubmitCommand.DEFAULT_NAME)
+                : environment.getOrDefault("TRAINING_CPU_JOB_QUEUE", SubmitCommand.DEFAULT_CPU_NAME);
+        String defaultDefinition = gpu ? environment.getOrDefault("SCORING_GPU_JOB_DEFINITION", DEFAULT_GPU_DEFINITION)
+                : environment.getOrDefault("SCORING_JOB_DEFINITION", DEFAULT_DEFINITION);
+        ScoringJobSpec job = new ScoringJobSpec(jobName, jobQueue != null ? jobQueue : defaultQueue,
+                jobDefinition != null ? jobDefinition : defaultDefinition, pinned, input, output, shards, scoreArguments,
+                gpus, jobOptions.attempts, jobOptions.timeout, jobOptions.allTags());
         try (BatchClient batch = batchOptions.client()) {
             String id = new ScoringJobs(batch).submit(job);
             out.printf("submitted job %s (%s) to %s (%d children) scoring %s with %s into %s%n", id, jobName, job.queue(),

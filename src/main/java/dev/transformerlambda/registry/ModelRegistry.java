@@ -418,23 +418,39 @@ public final class ModelRegistry {
             ArtifactManifest manifest = ModelArtifact.readManifest(staging, name);
             requireOwnVersion(manifest, version, name);
             requireFits(manifest, contents, maxBytes, name);
-            for (ArtifactFile file : manifest.files()) {
-                if (!fetched(file, contents)) {
-                    continue;
-                }
-                Path local = staging.resolve(file.path()).normalize();
-                if (!local.startsWith(staging)) {
-                    throw new InvalidArtifactException(name + ": the manifest names a file outside the"
-                            + " artifact: " + file.path());
-                }
-                Files.createDirectories(local.getParent());
-                getToFile(prefix + file.path(), local, deadline, name);
+            fetchFiles(manifest, contents, staging, prefix, deadline, name);
+            ArtifactManifest verified;
+            try {
+                verified = ModelArtifact.verify(staging, name);
+            } catch (InvalidArtifactException mismatch) {
+                // A body damaged on the way (scripts/chaos met an empty weights file under S3 faults)
+                // looks like a tampered version, which is refused for good: fetch once more first.
+                LOG.warnf("%s did not match its manifest as downloaded; fetching its files again: %s", name,
+                        mismatch.getMessage());
+                fetchFiles(manifest, contents, staging, prefix, deadline, name);
+                verified = ModelArtifact.verify(staging, name);
             }
-            ArtifactManifest verified = ModelArtifact.verify(staging, name);
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             return new Downloaded(target, verified);
         } finally {
             ModelArtifact.delete(staging);
+        }
+    }
+
+    private void fetchFiles(ArtifactManifest manifest, Contents contents, Path staging, String prefix, long deadline,
+            String name) throws IOException {
+        for (ArtifactFile file : manifest.files()) {
+            if (!fetched(file, contents)) {
+                continue;
+            }
+            Path local = staging.resolve(file.path()).normalize();
+            if (!local.startsWith(staging)) {
+                throw new InvalidArtifactException(name + ": the manifest names a file outside the artifact: "
+                        + file.path());
+            }
+            Files.createDirectories(local.getParent());
+            Files.deleteIfExists(local);
+            getToFile(prefix + file.path(), local, deadline, name);
         }
     }
 

@@ -40,6 +40,7 @@ class TrainingJobsIT {
     private static MotoServer moto;
     private static AwsCli aws;
     private static BatchStack stack;
+    private static boolean registryWritten;
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -80,7 +81,8 @@ class TrainingJobsIT {
         assertEquals(Map.of(
                 "transformer-lambda-training", List.of("VCPU=4", "MEMORY=15000", "GPU=1"),
                 "transformer-lambda-training-cpu", List.of("VCPU=4", "MEMORY=6144"),
-                "transformer-lambda-scoring", List.of("VCPU=4", "MEMORY=6144")), requirements);
+                "transformer-lambda-scoring", List.of("VCPU=4", "MEMORY=6144"),
+                "transformer-lambda-scoring-gpu", List.of("VCPU=4", "MEMORY=15000", "GPU=1")), requirements);
     }
 
     @Test
@@ -178,12 +180,7 @@ class TrainingJobsIT {
      */
     @Test
     void submitScoringSendsAnArrayJobOfScoreChildrenWithTheModelVersionPinned() throws Exception {
-        String version = JSON.readTree(Path.of("src/main/models/sst2/manifest.json").toFile()).get("version").asText();
-        aws.run("s3", "mb", "s3://models");
-        aws.run("s3", "cp", "--recursive", "src/main/models/sst2", "s3://models/registry/sst2/" + version);
-        Path pointer = Files.createTempFile("current", ".json");
-        Files.writeString(pointer, "{\"version\": \"" + version + "\", \"updated\": \"2026-12-02T00:00:00Z\"}");
-        aws.run("s3", "cp", pointer.toString(), "s3://models/registry/sst2/current.json");
+        String version = registryWithTheDefaultModel();
 
         String id = submitted(run("submit-scoring", "--s3-endpoint", moto.endpoint().toString(), "--job-name", "reviews",
                 "--shards", "3", "--model", "s3://models/registry/sst2", "--input", "s3://data/scoring-input/reviews/",
@@ -201,9 +198,36 @@ class TrainingJobsIT {
     }
 
     @Test
+    void submitScoringWithGpusGoesToTheGpuQueueAndTheGpuScoringJobDefinition() throws Exception {
+        String version = registryWithTheDefaultModel();
+        String id = submitted(run("submit-scoring", "--s3-endpoint", moto.endpoint().toString(), "--job-name", "on-gpu",
+                "--gpus", "1", "--shards", "2", "--model", "s3://models/registry/sst2/" + version,
+                "--input", "s3://data/scoring-input/reviews/", "--output", "s3://data/scoring-output/on-gpu/"),
+                "on-gpu", "transformer-lambda-training");
+
+        JsonNode job = describe(id);
+        assertEquals(stack.ref("JobQueue"), job.get("jobQueue").asText());
+        assertEquals(stack.ref("GpuScoringJobDefinition"), job.get("jobDefinition").asText());
+    }
+
+    @Test
     void statusOfAJobBatchDoesNotKnowSaysSo() {
         assertEquals(1, run("status", "00000000-0000-0000-0000-000000000000"));
         assertTrue(err.toString().contains("no Batch job 00000000-0000-0000-0000-000000000000"), err.toString());
+    }
+
+    /** moto's S3 holding the default model as the current version of s3://models/registry/sst2; its version. */
+    private static synchronized String registryWithTheDefaultModel() throws Exception {
+        String version = JSON.readTree(Path.of("src/main/models/sst2/manifest.json").toFile()).get("version").asText();
+        if (!registryWritten) {
+            aws.run("s3", "mb", "s3://models");
+            aws.run("s3", "cp", "--recursive", "src/main/models/sst2", "s3://models/registry/sst2/" + version);
+            Path pointer = Files.createTempFile("current", ".json");
+            Files.writeString(pointer, "{\"version\": \"" + version + "\", \"updated\": \"2026-12-02T00:00:00Z\"}");
+            aws.run("s3", "cp", pointer.toString(), "s3://models/registry/sst2/current.json");
+            registryWritten = true;
+        }
+        return version;
     }
 
     private String submitted(int exit, String name, String queue) {

@@ -151,11 +151,12 @@ class TemplatesTest {
     void theJobDefinitionsCommandsUseOnlyRealOptions() throws IOException {
         CloudFormationTemplate template = CloudFormationTemplate.read(BATCH);
         List<String> definitions = template.resourcesOfType("AWS::Batch::JobDefinition");
-        assertEquals(List.of("JobDefinition", "CpuJobDefinition", "ScoringJobDefinition"), definitions);
+        assertEquals(List.of("JobDefinition", "CpuJobDefinition", "ScoringJobDefinition", "GpuScoringJobDefinition"),
+                definitions);
         for (String definition : definitions) {
             Map<?, ?> container = (Map<?, ?>) template.properties(definition).get("ContainerProperties");
             List<?> command = (List<?>) container.get("Command");
-            String subcommand = definition.startsWith("Scoring") ? "score" : "train";
+            String subcommand = definition.contains("Scoring") ? "score" : "train";
             assertEquals(subcommand, command.get(0));
             CommandLine line = Main.commandLine().getSubcommands().get(subcommand);
             for (Object word : command.subList(1, command.size())) {
@@ -316,7 +317,7 @@ class TemplatesTest {
             Map<?, ?> logs = (Map<?, ?>) container.get("LogConfiguration");
             assertEquals("awslogs", logs.get("LogDriver"), definition);
             Object group = ((Map<?, ?>) logs.get("Options")).get("awslogs-group");
-            String own = definition.startsWith("Scoring") ? "ScoringLogGroup" : "TrainingLogGroup";
+            String own = definition.contains("Scoring") ? "ScoringLogGroup" : "TrainingLogGroup";
             assertEquals(Map.of("Ref", own), group,
                     definition + ": scripts/follow-job reads the group from the job (transformer-lambda status)");
         }

@@ -127,6 +127,27 @@ class RegistryUnderFaultsIT {
     }
 
     /** The key is there (the listing shows it), so a 403 is a real refusal, not a missing file. */
+    /** A file damaged on the way is fetched again before the version is called broken; damaged every time, it is. */
+    @Test
+    void aFileDamagedOnTheWayIsFetchedAgainBeforeTheVersionIsRefused() throws Exception {
+        ModelRegistry registry = served();
+        String version = operator().publish(DefaultModelTest.DEFAULT_MODEL);
+        String key = uri.versionPrefix(version) + ModelArtifact.WEIGHTS;
+        // 200 with S3's error document as the body: the weights arrive, but not the manifest's.
+        Rule once = proxy.inject(request -> request.method().equals("GET") && request.keyEndsWith("/" + key),
+                new FaultyS3Proxy.Status(200, "Garbled"), 1);
+
+        ModelRegistry.Downloaded downloaded =
+                registry.download(version, dir.resolve("cache-once"), ModelRegistry.Contents.MODEL_ONLY);
+
+        assertEquals(1, once.caught());
+        assertEquals(version, downloaded.manifest().version());
+        proxy.inject(request -> request.method().equals("GET") && request.keyEndsWith("/" + key),
+                new FaultyS3Proxy.Status(200, "Garbled"));
+        assertThrows(InvalidArtifactException.class,
+                () -> registry.download(version, dir.resolve("cache-always"), ModelRegistry.Contents.MODEL_ONLY));
+    }
+
     @Test
     void aRefusedFileThatTheListingShowsStaysARefusal() throws Exception {
         ModelRegistry registry = served();
