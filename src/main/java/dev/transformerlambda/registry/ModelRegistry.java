@@ -563,7 +563,14 @@ public final class ModelRegistry {
         }
         GetObjectRequest get = request.build();
         try {
-            s3.getObject(get, file);
+            Long expected = s3.getObject(get, file).contentLength();
+            long arrived = Files.size(file);
+            // The SDK can take a body the connection cut short for the whole object; caught here it is
+            // a failed download, retried at the next check, not a version refused for good.
+            if (expected != null && expected != arrived) {
+                throw new IOException(name + ": s3://" + uri.bucket() + "/" + key + " arrived with " + arrived + " of its "
+                        + expected + " bytes; fetched again at the next check");
+            }
         } catch (S3Exception e) {
             if (MissingKeys.isMissing(s3, uri.bucket(), key, e, get.overrideConfiguration()
                     .orElseGet(() -> AwsRequestOverrideConfiguration.builder().build()))) {
