@@ -4,6 +4,7 @@ import ai.djl.inference.Predictor;
 import dev.transformerlambda.data.DataSource;
 import dev.transformerlambda.data.LabelledDataset;
 import dev.transformerlambda.evaluation.Evaluator;
+import dev.transformerlambda.evaluation.TypedText;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
@@ -37,6 +38,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "64", description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--as-typed",
+            description = "Rewrite the texts as people type them (treebank text: don't for do n't, (a) for -lrb- a -rrb-,"
+                    + " capitals) before scoring.")
+    boolean asTyped;
+
     @Mixin
     S3Options s3Options;
 
@@ -46,6 +52,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("evaluate-");
         try (TrainingRun.S3Access s3 = new TrainingRun.S3Access(s3Options)) {
             LabelledDataset dataset = new DataSource(s3::client).read(data);
+            if (asTyped) {
+                dataset = TypedText.of(dataset);
+            }
             evaluate(ModelLocation.fetch(model, s3::client, work), dataset, out);
         } finally {
             ModelArtifact.delete(work);

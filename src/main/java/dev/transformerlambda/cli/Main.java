@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         description = "Train, evaluate and run Transformer text classifiers.",
         subcommands = {TrainCommand.class, DistillCommand.class, EvaluateCommand.class, PredictCommand.class, PublishCommand.class,
             ListCommand.class, PromoteCommand.class, RollbackCommand.class, CleanCommand.class, SubmitCommand.class,
-            StatusCommand.class, ReportCommand.class, ScoreCommand.class, SubmitScoringCommand.class})
+            StatusCommand.class, ReportCommand.class, ScoreCommand.class, SubmitScoringCommand.class,
+            RespellCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -56,8 +56,15 @@ public record ArtifactManifest(
      * @param pretrained the checkpoint it was fine-tuned from; null if none
      * @param teacher the model it was distilled from; null if none
      * @param distillation how it was distilled; null if it was not
+     * @param respelledFrom the version this one copies with {@link TreebankSpelling}'s rules added to
+     *     its tokenizer (same weights, the same predictions on treebank text); null if none
      */
-    public record Lineage(Source pretrained, Source teacher, Distillation distillation) {}
+    public record Lineage(Source pretrained, Source teacher, Distillation distillation, Source respelledFrom) {
+
+        public Lineage(Source pretrained, Source teacher, Distillation distillation) {
+            this(pretrained, teacher, distillation, null);
+        }
+    }
 
     /**
      * How a student was distilled from its teacher.

@@ -21,6 +21,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -53,6 +56,9 @@ public final class ModelArtifact {
                     .enable(SerializationFeature.INDENT_OUTPUT)
                     .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    private static final DateTimeFormatter VERSION_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
     private ModelArtifact() {}
 
     /** Writes the block's weights into {@code dir}, replacing what an earlier epoch wrote there. */
@@ -83,9 +89,12 @@ public final class ModelArtifact {
         return complete;
     }
 
-    /** The first six hex digits of a file's sha256, to make version names unique. */
-    public static String shortHash(Path file) throws IOException {
-        return describe(file.getParent(), file.getFileName().toString()).sha256().substring(0, 6);
+    /**
+     * A new version name for the artifact in {@code dir}: the time, which makes versions sort by
+     * age, and the first six hex digits of its weights' sha256, which makes them unique.
+     */
+    public static String newVersion(Instant now, Path dir) throws IOException {
+        return VERSION_TIME.format(now) + "-" + describe(dir, WEIGHTS).sha256().substring(0, 6);
     }
 
     /**

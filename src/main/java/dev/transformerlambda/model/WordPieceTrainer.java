@@ -21,7 +21,8 @@ import java.util.Set;
 
 /**
  * Learns a WordPiece vocabulary from training texts and writes it as a Hugging Face {@code
- * tokenizer.json} (BERT normalizer and pre-tokenizer, lower-cased, accents stripped). Word pieces
+ * tokenizer.json} (BERT normalizer and pre-tokenizer, lower-cased, accents stripped, typed text
+ * respelled as the treebank spells it: {@link TreebankSpelling}). Word pieces
  * are grown by merging the most frequent adjacent pair, as the Hugging Face WordPiece trainer
  * does, so a word never seen in training still splits into known pieces instead of {@code [UNK]}.
  *
@@ -90,6 +91,7 @@ public final class WordPieceTrainer {
                 .put("handle_chinese_chars", true)
                 .putNull("strip_accents")
                 .put("lowercase", true);
+        TreebankSpelling.addTo(root);
         root.putObject("pre_tokenizer").put("type", "BertPreTokenizer");
 
         ObjectNode post = root.putObject("post_processor").put("type", "TemplateProcessing");
@@ -130,12 +132,12 @@ public final class WordPieceTrainer {
     }
 
     /**
-     * Splits a text into words the way the BERT normalizer and pre-tokenizer written into {@code
-     * tokenizer.json} do, so the vocabulary is learned over the same words the tokenizer sees.
+     * Splits a text into words the way the BERT normalizer, the {@link TreebankSpelling} rules and the
+     * pre-tokenizer written into {@code tokenizer.json} do, so the vocabulary is learned over the same words the tokenizer sees.
      */
     public static List<String> preTokenize(String text) {
-        String normalized =
-                Normalizer.normalize(text.toLowerCase(Locale.ROOT), Normalizer.Form.NFD);
+        String normalized = TreebankSpelling.apply(
+                Normalizer.normalize(text.toLowerCase(Locale.ROOT), Normalizer.Form.NFD));
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         normalized.codePoints().forEach(c -> {

@@ -414,6 +414,10 @@ public final class TrainingReport {
         if (lineage.teacher() != null) {
             sourceRow(html, "distilled from (teacher)", lineage.teacher(), "/lineage/teacher", "its manifest");
         }
+        if (lineage.respelledFrom() != null) {
+            sourceRow(html, "respelled from (the same weights; the tokenizer reads typed text in the treebank's spelling)",
+                    lineage.respelledFrom(), "/lineage/respelledFrom", "its manifest");
+        }
         html.close();
         Distillation distillation = lineage.distillation();
         if (distillation == null) {

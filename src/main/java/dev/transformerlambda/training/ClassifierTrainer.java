@@ -44,8 +44,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -65,8 +63,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class ClassifierTrainer {
 
-    private static final DateTimeFormatter VERSION_TIME =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final int EVALUATION_BATCH = 64;
 
     private final TrainingOptions options;
@@ -248,7 +244,7 @@ public final class ClassifierTrainer {
                 split.leftOut().stream().map(l -> new ArtifactManifest.LeftOut(l.reason(), l.rows())).toList(),
                 options.batchTokens() > 0 ? options.batchTokens() : null);
         ModelConfig config = start.config();
-        String version = VERSION_TIME.format(now) + "-" + ModelArtifact.shortHash(staging.resolve(ModelArtifact.WEIGHTS));
+        String version = ModelArtifact.newVersion(now, staging);
         return new ArtifactManifest(options.name(), version, now.toString(), ArtifactManifest.FORMAT,
                 config.family().architecture(), config, config.maxLength(), labels, ModelArtifact.TOKENIZER,
                 ModelArtifact.WEIGHTS, training, scored.metrics(), fit.best().metrics(), lineage(start, softTargets),

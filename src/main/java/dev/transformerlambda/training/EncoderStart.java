@@ -14,6 +14,7 @@ import dev.transformerlambda.model.EncoderFamily;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.ModelConfig;
 import dev.transformerlambda.model.TokenizerVocabulary;
+import dev.transformerlambda.model.TreebankSpelling;
 import dev.transformerlambda.model.TransformerClassifier;
 import dev.transformerlambda.model.WordPieceTrainer;
 import dev.transformerlambda.pretrained.BertShape;
@@ -85,6 +86,7 @@ record EncoderStart(ModelConfig config, Path tokenizer, long padId, long unknown
             PretrainedSource source = PretrainedEncoders.read(options.pretrained(), work, s3);
             Path tokenizer = staging.resolve(ModelArtifact.TOKENIZER);
             Files.copy(source.tokenizer(), tokenizer);
+            TreebankSpelling.addTo(tokenizer);
             BertShape shape = source.encoder().shape();
             ModelConfig config = new ModelConfig(shape.vocabSize(), labels.size(), shape.layers(), shape.hiddenSize(),
                     shape.heads(), shape.intermediateSize(), options.dropout(), options.maxLength(),

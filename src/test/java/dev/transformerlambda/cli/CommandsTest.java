@@ -2,10 +2,12 @@ package dev.transformerlambda.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.transformerlambda.digest.Sha256;
+import dev.transformerlambda.evaluation.TypedText;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ArtifactManifest.Epoch;
 import dev.transformerlambda.model.ArtifactManifest.LearningRate;
@@ -153,6 +155,31 @@ class CommandsTest {
         assertTrue(printed.matches("(?s).*label\\s+precision\\s+recall\\s+f1\\s+support.*"), printed);
         assertTrue(printed.contains("confusion matrix"), printed);
         assertTrue(printed.matches("(?s).*throughput \\d+ sentences/s.*"), printed);
+    }
+
+    @Test
+    void respellMakesANewVersionThatReadsTypedTextAsTheTreebankTextAndPredictsTheSameOnIt() throws Exception {
+        Path older = TinyModels.asWrittenBeforeTreebankSpelling(model, dir.resolve("before-spelling"));
+        Path respelled = dir.resolve("respelled");
+        String treebank = "it does n't work -lrb- at all -rrb- , and i 'm sorry .";
+        String typed = TypedText.of(treebank);
+
+        int exit = run("respell", "--model", older.toString(), "--output", respelled.toString());
+
+        assertEquals(0, exit, err.toString());
+        ArtifactManifest before = ModelArtifact.readManifest(older);
+        ArtifactManifest after = ModelArtifact.verify(respelled);
+        assertNotEquals(before.version(), after.version());
+        assertEquals(before.version(), after.lineage().respelledFrom().origin());
+        assertEquals(before.metrics().accuracy(), after.metrics().accuracy());
+        assertTrue(Files.readString(respelled.resolve(ModelArtifact.REPORT)).contains(before.version()));
+        try (TextClassifier original = ModelArtifact.load(older); TextClassifier changed = ModelArtifact.load(respelled)) {
+            Prediction asTrained = original.predict(List.of(treebank)).get(0);
+            assertEquals(asTrained, changed.predict(List.of(treebank)).get(0));
+            assertEquals(asTrained, changed.predict(List.of(typed)).get(0));
+        }
+        assertEquals(1, run("respell", "--model", respelled.toString(), "--output", dir.resolve("again").toString()));
+        assertTrue(err.toString().contains("spells typed text as the treebank does already"), err.toString());
     }
 
     @Test

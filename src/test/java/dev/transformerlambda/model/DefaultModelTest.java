@@ -3,6 +3,7 @@ package dev.transformerlambda.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.transformerlambda.evaluation.TypedText;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,16 @@ public class DefaultModelTest {
 
             assertEquals("positive", predictions.get(0).label());
             assertEquals("negative", predictions.get(1).label());
+        }
+    }
+
+    @Test
+    void readsTypedTextAsTheTreebankTextItIsTypedFrom() throws Exception {
+        String treebank = "it does n't work , and i ca n't say i 'm surprised -lrb- or sorry -rrb- .";
+        try (TextClassifier classifier = ModelArtifact.load(DEFAULT_MODEL)) {
+            List<Prediction> predictions = classifier.predict(List.of(treebank, TypedText.of(treebank)));
+
+            assertEquals(predictions.get(0), predictions.get(1));
         }
     }
 }

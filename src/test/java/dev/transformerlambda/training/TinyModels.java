@@ -97,6 +97,21 @@ public final class TinyModels {
     }
 
     /**
+     * Copies the artifact in {@code source} into {@code target} as the code before {@link
+     * dev.transformerlambda.model.TreebankSpelling} wrote it: the tokenizer's normalizer is the BERT
+     * normalizer alone, and the manifest lists the tokenizer anew.
+     */
+    public static Path asWrittenBeforeTreebankSpelling(Path source, Path target) throws IOException {
+        copyAs(source, target, ModelArtifact.readManifest(source).version());
+        Path file = target.resolve(ModelArtifact.TOKENIZER);
+        ObjectNode tokenizer = (ObjectNode) JSON.readTree(file.toFile());
+        tokenizer.set("normalizer", tokenizer.at("/normalizer/normalizers/0"));
+        JSON.writeValue(file.toFile(), tokenizer);
+        ModelArtifact.writeManifest(target, ModelArtifact.readManifest(target));
+        return target;
+    }
+
+    /**
      * Copies the artifact in {@code source} into {@code target} as the code before per-epoch
      * history and reports wrote it: no {@code training.history} in the manifest, no report file.
      */
