@@ -5,6 +5,7 @@ import dev.transformerlambda.data.DataSource;
 import dev.transformerlambda.data.LabelledDataset;
 import dev.transformerlambda.evaluation.Evaluator;
 import dev.transformerlambda.evaluation.TypedText;
+import dev.transformerlambda.evaluation.TypingSlips;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.model.TextClassifier;
@@ -43,6 +44,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + " capitals) before scoring.")
     boolean asTyped;
 
+    @Option(names = "--typos", defaultValue = "0", paramLabel = "SHARE",
+            description = "Give this share of words a typing slip (a letter dropped, doubled, swapped or struck on a key"
+                    + " beside it), the same ones every run (default: ${DEFAULT-VALUE}).")
+    double typos;
+
     @Mixin
     S3Options s3Options;
 
@@ -54,6 +60,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             LabelledDataset dataset = new DataSource(s3::client).read(data);
             if (asTyped) {
                 dataset = TypedText.of(dataset);
+            }
+            if (typos > 0) {
+                dataset = new TypingSlips(typos, 42).apply(dataset);
             }
             evaluate(ModelLocation.fetch(model, s3::client, work), dataset, out);
         } finally {
