@@ -14,6 +14,7 @@ import dev.transformerlambda.distillation.WordNeighbours;
 import dev.transformerlambda.distillation.WordReplacement;
 import dev.transformerlambda.evaluation.ClassificationMetrics;
 import dev.transformerlambda.evaluation.Evaluator;
+import dev.transformerlambda.evaluation.TypingSlips;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ArtifactManifest.Source;
 import dev.transformerlambda.model.ModelArtifact;
@@ -31,6 +32,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -89,6 +91,12 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--label-weight", description = "The true label's share of the loss where one is known;"
             + " the teacher's logits take the rest (default: ${DEFAULT-VALUE}).")
     float labelWeight = 0.5f;
+
+    @Option(names = "--typos", paramLabel = "SHARE", description = "Add a misspelt copy of each training text, this"
+            + " share of its words with a typing slip (a letter dropped, doubled, swapped or struck on a key beside"
+            + " it), that learns the teacher's logits of the clean text: no more teacher scoring (default:"
+            + " ${DEFAULT-VALUE}, none).")
+    double typos = 0;
 
     @Option(names = "--teacher-cache", paramLabel = "DIR", description = "Where the teacher's logits are cached,"
             + " keyed by teacher and texts (default: ${DEFAULT-VALUE}).")
@@ -154,6 +162,27 @@ public final class DistillCommand implements Callable<Integer> {
                     logits = concat(logits, TeacherLogits.score(model, elsewhereKey, fromElsewhere, cache, log));
                     key = key + "+" + elsewhereKey;
                     unlabelled.addAll(fromElsewhere);
+                }
+                if (typos > 0) {
+                    TypingSlips slips = new TypingSlips(typos, seed + 2);
+                    Set<String> taken = new HashSet<>(known);
+                    taken.addAll(unlabelled);
+                    List<float[]> rows = new ArrayList<>();
+                    Random random = new Random(slips.seed());
+                    for (int i = 0; i < trainTexts.size(); i++) {
+                        String misspelt = slips.apply(trainTexts.get(i), random);
+                        if (taken.add(misspelt)) {
+                            unlabelled.add(misspelt);
+                            rows.add(logits[i]);
+                        }
+                    }
+                    logits = concat(logits, rows.toArray(float[][]::new));
+                    key = key + "+typos-" + typos + "-" + slips.seed();
+                    augmentation += String.format(", and %d misspelt copies of the training texts (a slip in %.0f%% of"
+                            + " words, seed %d) learning the teacher's logits of the clean text", rows.size(),
+                            typos * 100, slips.seed());
+                    log.printf("misspelt copies: %d of %d training texts (the others are unchanged or already"
+                            + " known)%n", rows.size(), trainTexts.size());
                 }
                 ClassificationMetrics teacherEvaluation = null;
                 if (evaluation != null) {

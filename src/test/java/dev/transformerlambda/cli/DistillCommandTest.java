@@ -188,6 +188,36 @@ class DistillCommandTest {
     }
 
     @Test
+    void misspeltCopiesOfTheTrainingTextsLearnTheTeachersLogitsOfTheCleanTextWithNoMoreTeacherScoring()
+            throws Exception {
+        Path train = smallTrainingSet(8);
+        Path distilled = dir.resolve("misspelt");
+        List<String> args = new ArrayList<>(List.of("distill", "--data", train.toString(), "--teacher",
+                TEACHER.toString(), "--augment-per-text", "0", "--typos", "0.5", "--teacher-cache",
+                dir.resolve("cache").toString(), "--output", distilled.toString()));
+        List<String> oneEpoch = new ArrayList<>(STUDENT);
+        oneEpoch.set(oneEpoch.indexOf("--epochs") + 1, "1");
+        args.addAll(oneEpoch);
+
+        Execution run = execute(args);
+
+        assertEquals(0, run.exit(), run.out());
+        Matcher copies = Pattern.compile("misspelt copies: (\\d+) of (\\d+) training texts").matcher(run.out());
+        assertTrue(copies.find(), run.out());
+        int misspelt = Integer.parseInt(copies.group(1));
+        assertTrue(misspelt > 0, run.out());
+        Matcher scored = Pattern.compile("teacher logits: (\\d+)/(\\d+) texts").matcher(run.out());
+        String lastScored = null;
+        while (scored.find()) {
+            lastScored = scored.group(2);
+        }
+        assertEquals(copies.group(2), lastScored, "the teacher scores the training texts alone: " + run.out());
+        ArtifactManifest.Distillation distillation = ModelArtifact.verify(distilled).lineage().distillation();
+        assertEquals(misspelt, distillation.augmentedTexts());
+        assertTrue(distillation.augmentation().contains(misspelt + " misspelt copies"), distillation.augmentation());
+    }
+
+    @Test
     void retiredLeversAreUnknownOptions() throws Exception {
         Path train = smallTrainingSet(4);
         for (String retired : List.of("--temperature", "--feature-weight", "--teacher-words", "--student-vocabulary",
