@@ -11,11 +11,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * scripts/follow-job points at the log group the job writes to: the one its job definition names
- * (infra/batch.yaml, one per training stack), as {@code transformer-lambda status} reports it.
+ * (infra/batch.yaml, one per batch stack), as {@code transformer-lambda status} reports it.
  */
 class FollowJobScriptTest {
 
-    private static final String GROUP = "/aws/batch/my-classifier-training-training";
+    private static final String GROUP = "/aws/batch/my-classifier-batch-training";
     private static final String STREAM = "training/default/0123abcd";
 
     @TempDir
