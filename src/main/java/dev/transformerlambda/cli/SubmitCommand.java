@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.batch.BatchClient;
                 + "      --publish s3://my-models/models/sst2 --promote-if-better")
 public final class SubmitCommand implements Callable<Integer> {
 
-    /** infra/batch.yaml's queue and job definition names for a training stack called transformer-lambda. */
+    /** infra/batch.yaml's queue and job definition names for a batch stack called transformer-lambda. */
     public static final String DEFAULT_NAME = "transformer-lambda-training";
     public static final String DEFAULT_CPU_NAME = DEFAULT_NAME + "-cpu";
 

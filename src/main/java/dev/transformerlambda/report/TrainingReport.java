@@ -84,7 +84,9 @@ public final class TrainingReport {
         html.empty("meta", "charset", "utf-8");
         html.empty("meta", "name", "viewport", "content", "width=device-width, initial-scale=1");
         html.element("title", manifest.name() + " " + manifest.version() + ": training report");
-        html.element("style", STYLE);
+        // Raw text, not escaped: HTML does not decode entities inside <style>, so an escaped quote
+        // would reach the CSS as &quot; and void the font-family list. STYLE holds no < or &.
+        html.open("style").raw(STYLE).close();
         html.close();
         html.open("body");
         header(html, manifest);

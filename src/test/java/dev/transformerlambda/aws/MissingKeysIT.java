@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * A missing key read by a role that may list only under a prefix: S3 answers the GET with 403, not
  * 404, and answers a listing of the key's prefix. No local S3 server reproduces IAM, so this server
- * gives exactly those answers (the README shows the {@code aws} commands that check them in a real
+ * gives exactly those answers (docs/deploying.md shows the {@code aws} commands that check them in a real
  * account); what it proves is that the registry and the checkpoint store read that 403 as absence
  * only when the listing agrees, and stay errors otherwise.
  */

@@ -72,7 +72,7 @@ public final class BatchStack {
         String subnet = aws.json("ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", "10.0.1.0/24")
                 .at("/Subnet/SubnetId").asText();
         Map<String, Object> given = Map.of("VpcId", vpc, "SubnetIds", List.of(subnet), "ModelBucketName", "models",
-                "DataBucketName", "data", "RepositoryName", STACK_NAME + "-training");
+                "DataBucketName", "data", "RepositoryName", STACK_NAME);
         template.section("Parameters").forEach((name, declaration) -> {
             Map<?, ?> parameter = (Map<?, ?>) declaration;
             Object value = given.containsKey(name) ? given.get(name) : parameter.get("Default");

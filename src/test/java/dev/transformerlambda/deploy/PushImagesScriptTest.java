@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** scripts/push-images against stand-ins for the AWS CLI and Docker. */
 class PushImagesScriptTest {
 
-    private static final String REPOSITORY = "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-classifier-training";
+    private static final String REPOSITORY = "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-classifier-batch";
 
     @TempDir
     Path sandboxRoot;
@@ -27,7 +27,7 @@ class PushImagesScriptTest {
         Files.createDirectories(sandboxRoot.resolve("target/gpu-lib"));
         Files.createDirectories(sandboxRoot.resolve("target/cli-lib"));
 
-        ScriptSandbox.Result result = sandbox.run(Map.of(), "scripts/push-images", "my-classifier-training");
+        ScriptSandbox.Result result = sandbox.run(Map.of(), "scripts/push-images", "my-classifier-batch");
 
         assertEquals(0, result.exit(), result.toString());
         List<String> builds = result.calls().stream().filter(c -> c.startsWith("docker build")).toList();

@@ -204,8 +204,8 @@ class TemplatesTest {
         assertEquals(SubmitCommand.DEFAULT_CPU_NAME, nameFor(template, "CpuJobDefinition", "JobDefinitionName"));
         assertTrue(template.section("Outputs").keySet().containsAll(List.of("CpuJobQueue", "CpuJobDefinition")));
         String deploy = Files.readString(Path.of("scripts/deploy"));
-        assertTrue(deploy.contains("TRAINING_CPU_JOB_QUEUE=$(output \"$training_stack\" CpuJobQueue)")
-                && deploy.contains("TRAINING_CPU_JOB_DEFINITION=$(output \"$training_stack\" CpuJobDefinition)"),
+        assertTrue(deploy.contains("TRAINING_CPU_JOB_QUEUE=$(output \"$batch_stack\" CpuJobQueue)")
+                && deploy.contains("TRAINING_CPU_JOB_DEFINITION=$(output \"$batch_stack\" CpuJobDefinition)"),
                 "scripts/deploy prints what submit --gpus 0 reads");
     }
 
@@ -302,8 +302,8 @@ class TemplatesTest {
                     Object allowed = ((Map<?, ?>) parameter.getValue()).get("AllowedPattern");
                     assertNotNull(allowed, parameter.getKey() + " takes any name for " + resource);
                     Pattern pattern = Pattern.compile(allowed.toString());
-                    assertFalse(pattern.matcher("My-Classifier-training").matches(), parameter.getKey() + ": " + allowed);
-                    assertTrue(pattern.matcher("my-classifier-training").matches(), parameter.getKey() + ": " + allowed);
+                    assertFalse(pattern.matcher("My-Classifier-batch").matches(), parameter.getKey() + ": " + allowed);
+                    assertTrue(pattern.matcher("my-classifier-batch").matches(), parameter.getKey() + ": " + allowed);
                 }
             }
         }
@@ -469,7 +469,36 @@ class TemplatesTest {
         return template.properties(alarms.get(0));
     }
 
-    /** A name the template builds from the stack name, for a training stack called transformer-lambda. */
+    /**
+     * The batch stack scripts/deploy creates names its queues, job definitions and log groups so that
+     * none says a word twice (my-classifier-training-training once did), and the log group the
+     * deploying guide tells people to read is the one training jobs write to.
+     */
+    @Test
+    void batchNamesOfADeployedStackSayEachWordOnceAndTheGuideNamesTheTrainingLogGroup() throws IOException {
+        Matcher suffix = Pattern.compile("batch_stack=\"\\$stack-([a-z-]+)\"").matcher(Files.readString(Path.of("scripts/deploy")));
+        assertTrue(suffix.find(), "scripts/deploy names the batch stack STACK-suffix");
+        String stack = "my-classifier-" + suffix.group(1);
+        CloudFormationTemplate template = CloudFormationTemplate.read(BATCH);
+        List<String> names = new ArrayList<>();
+        for (String resource : template.resources().keySet()) {
+            for (Object value : template.properties(resource).values()) {
+                if (value instanceof Map<?, ?> map && map.get("Fn::Sub") instanceof String sub && sub.contains("${AWS::StackName}")
+                        && !sub.contains("arn:")) {
+                    names.add(sub.replace("${AWS::StackName}", stack));
+                }
+            }
+        }
+        assertTrue(names.contains("/aws/batch/" + stack + "-training"), names.toString());
+        for (String name : names) {
+            List<String> words = List.of(name.replaceFirst("^/aws/batch/", "").split("-"));
+            assertEquals(words.size(), new HashSet<>(words).size(), name + " says a word twice");
+        }
+        assertTrue(Files.readString(Path.of("docs/deploying.md")).contains("`/aws/batch/" + stack + "-training`"),
+                "docs/deploying.md names the training log group /aws/batch/" + stack + "-training");
+    }
+
+    /** A name the template builds from the stack name, for a batch stack called transformer-lambda. */
     private static String nameFor(CloudFormationTemplate template, String resource, String property) {
         Object name = ((Map<?, ?>) template.properties(resource).get(property)).get("Fn::Sub");
         return name.toString().replace("${AWS::StackName}", "transformer-lambda");

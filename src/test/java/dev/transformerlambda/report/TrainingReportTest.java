@@ -73,6 +73,16 @@ class TrainingReportTest {
         assertTrue(html.contains("a/b &lt;&amp;&gt; &quot;q&quot; ~x"), "the label is escaped, not dropped");
     }
 
+    /** A browser reads a style element's text as it stands: an entity there is not a quote. */
+    @Test
+    void theStyleSheetKeepsItsQuotesSoTheFontListApplies() throws Exception {
+        String html = TrainingReport.render(fullManifest(history(2, 0.5)));
+
+        String style = html.substring(html.indexOf("<style>") + "<style>".length(), html.indexOf("</style>"));
+        assertTrue(style.contains("font-family:-apple-system,\"Segoe UI\",Roboto"), style);
+        assertFalse(style.contains("&"), "no character reference in CSS: " + style);
+    }
+
     @Test
     void anOlderManifestWithoutHistoryStillGetsAReportWithoutCurves() throws Exception {
         ArtifactManifest manifest = ModelArtifact.verify(
