@@ -1,7 +1,9 @@
 package dev.transformerlambda.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.transformerlambda.data.DataSource;
 import dev.transformerlambda.data.LabelledDataset;
+import dev.transformerlambda.data.LabelledText;
 import dev.transformerlambda.data.ValidationSplit;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ArtifactManifest.Promotion;
@@ -15,11 +17,15 @@ import dev.transformerlambda.training.ClassifierTrainer;
 import dev.transformerlambda.training.PromotionGate;
 import dev.transformerlambda.training.SoftTargets;
 import dev.transformerlambda.training.TrainingOptions;
+import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,6 +69,10 @@ final class TrainingRun {
                     + " promotion gate; never used to choose anything.")
     String evalData;
 
+    @Option(names = "--write-validation", paramLabel = "FILE.jsonl", description = "Write the validation"
+            + " sentences (label, text) here before training, to score other models on the same split.")
+    Path writeValidation;
+
     @Option(names = "--output", description = "The artifact directory to create; must not exist."
             + " Without it, a temporary directory (with --publish).")
     Path output;
@@ -91,6 +101,17 @@ final class TrainingRun {
 
     @Mixin
     S3Options s3Options;
+
+    /** One JSON object a line, {@code label} and {@code text}: any text survives, tabs and line breaks included. */
+    private static void writeJsonLines(LabelledDataset data, Path file) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        try (BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (LabelledText example : data.examples()) {
+                writer.write(json.writeValueAsString(Map.of("label", example.label(), "text", example.text())));
+                writer.newLine();
+            }
+        }
+    }
 
     /** What a teacher says about the training texts, for {@code distill}, given the student's options. */
     interface Teacher {
@@ -125,6 +146,10 @@ final class TrainingRun {
             }
             ValidationSplit split = valData != null ? ValidationSplit.given(train, source.read(valData))
                     : ValidationSplit.carve(train, options.validationFraction(), options.seed());
+            if (writeValidation != null) {
+                writeJsonLines(split.validation(), writeValidation);
+                out.printf("validation sentences written to %s%n", writeValidation);
+            }
             LabelledDataset evaluation = evalData == null ? null : source.read(evalData);
             if (evaluation != null) {
                 refuseSelectingOn(spec, evaluation, train, split);

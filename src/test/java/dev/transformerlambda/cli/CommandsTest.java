@@ -47,6 +47,7 @@ class CommandsTest {
         CommandsTest first = new CommandsTest();
         int exit = first.run("train", "--data", fixture("sentiment-train.tsv"), "--eval-data",
                 fixture("sentiment-dev.tsv"), "--output", model.toString(), "--name", "cli-test",
+                "--write-validation", dir.resolve("validation.jsonl").toString(),
                 "--layers", "1", "--width", "32", "--heads", "2", "--ffn-size", "64", "--max-length", "32",
                 "--vocabulary-size", "300", "--epochs", "4", "--batch-size", "16", "--learning-rate", "0.003");
         assertEquals(0, exit, first.err.toString());
@@ -155,6 +156,19 @@ class CommandsTest {
         assertTrue(printed.matches("(?s).*label\\s+precision\\s+recall\\s+f1\\s+support.*"), printed);
         assertTrue(printed.contains("confusion matrix"), printed);
         assertTrue(printed.matches("(?s).*throughput \\d+ sentences/s.*"), printed);
+    }
+
+    @Test
+    void theWrittenValidationSentencesAreTheOnesTheEpochWasChosenOn() throws Exception {
+        Path validation = dir.resolve("validation.jsonl");
+        ArtifactManifest manifest = ModelArtifact.readManifest(model);
+
+        int exit = run("evaluate", "--model", model.toString(), "--data", validation.toString());
+
+        assertEquals(0, exit, err.toString());
+        assertEquals(manifest.training().validationExamples(), Files.readAllLines(validation).size());
+        assertTrue(out.toString().contains(String.format("accuracy %.4f", manifest.validationMetrics().accuracy())),
+                out.toString());
     }
 
     @Test
