@@ -94,9 +94,9 @@ public final class DistillCommand implements Callable<Integer> {
 
     @Option(names = "--typos", paramLabel = "SHARE", description = "Add a misspelt copy of each training text, this"
             + " share of its words with a typing slip (a letter dropped, doubled, swapped or struck on a key beside"
-            + " it), that learns the teacher's logits of the clean text: no more teacher scoring (default:"
-            + " ${DEFAULT-VALUE}, none).")
-    double typos = 0;
+            + " it), that learns the teacher's logits of the clean text: no more teacher scoring; 0 for none"
+            + " (default: ${DEFAULT-VALUE}).")
+    double typos = 0.1;
 
     @Option(names = "--teacher-cache", paramLabel = "DIR", description = "Where the teacher's logits are cached,"
             + " keyed by teacher and texts (default: ${DEFAULT-VALUE}).")

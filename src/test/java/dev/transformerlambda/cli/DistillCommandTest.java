@@ -129,7 +129,7 @@ class DistillCommandTest {
         List<String> args = new ArrayList<>(List.of("distill", "--data", train.toString(), "--eval-data",
                 eval.toString(), "--teacher", TEACHER.toString(), "--augment-per-text", "20",
                 "--teacher-cache", dir.resolve("cache").toString(), "--unlabelled-data", unlabelled.toString(),
-                "--output", distilled.toString()));
+                "--typos", "0", "--output", distilled.toString()));
         args.addAll(oneEpoch);
         Execution run = execute(args);
         assertEquals(0, run.exit(), run.out());
@@ -180,7 +180,7 @@ class DistillCommandTest {
                 distillation.studentEmbeddings());
         assertTrue(distillation.augmentation().contains("replace 0.30 (one of the 15 nearest words in the word"
                 + " embeddings of sst2"), distillation.augmentation());
-        assertTrue(distillation.augmentation().endsWith("from the 6 training sentences"), distillation.augmentation());
+        assertTrue(distillation.augmentation().contains("from the 6 training sentences,"), distillation.augmentation());
         assertTrue(run.out().contains("word neighbours: "), run.out());
         assertEquals(List.of(train.toString(), phraseFile.toString()),
                 manifest.training().dataFiles().stream().map(ArtifactManifest.DataFile::location).toList());
