@@ -276,11 +276,9 @@ public final class FaultyS3Proxy implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (Dropped e) {
-            throw e;
-        } catch (IOException clientGone) {
-            // The client gave up on a held or slow answer; nothing to tell it.
         }
+        // An IOException goes on to the server, which then closes and forgets the connection: a
+        // fault's Dropped, or a client that gave up on a held or slow answer (nothing to tell it).
     }
 
     private void forward(HttpExchange exchange, byte[] body, boolean truncate)
@@ -325,9 +323,9 @@ public final class FaultyS3Proxy implements AutoCloseable {
      * Thrown out of the handler on purpose to drop the connection: after half a body (the client
      * reads fewer bytes than announced; closing the exchange alone would leave it waiting for
      * them), or before any answer. The JDK's server closes and forgets a connection only when its
-     * handler throws: one closed by {@code exchange.close()} with no answer stays in the server's
-     * sets for good, with its write buffer, and under {@code scripts/chaos}'s "no answer" fault the
-     * proxy ran out of its 128 MB heap that way.
+     * handler throws: one closed by {@code exchange.close()} with no answer, or whose answer failed
+     * to go out, stays in the server's sets for good, with its write buffer, and under {@code
+     * scripts/chaos}'s "no answer" fault the proxy ran out of its 128 MB heap that way.
      */
     private static final class Dropped extends IOException {
         Dropped(String why) {
