@@ -30,7 +30,7 @@ public final class FaultyS3ProxyProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts a proxy in front of {@code upstream} with at most {@code maxHeap} of heap ({@code 128m}). */
+    /** Starts a proxy in front of {@code upstream} with a heap of {@code maxHeap} at most, as -Xmx takes it ({@code 128m}). */
     public static FaultyS3ProxyProcess start(URI upstream, String maxHeap) throws IOException {
         int port = LocalServerProcess.freePort();
         Path log = Files.createTempFile("faulty-s3-proxy", ".log");
