@@ -521,12 +521,8 @@ public final class ModelRegistry {
             return Optional.empty();
         }
         String key = uri.versionPrefix(version) + path;
-        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(uri.bucket()).key(key);
-        if (timeouts != null) {
-            request.overrideConfiguration(o -> o.apiCallTimeout(timeouts.download())
-                    .apiCallAttemptTimeout(timeouts.download()));
-        }
-        byte[] bytes = s3.getObjectAsBytes(request.build()).asByteArray();
+        byte[] bytes = s3.getObjectAsBytes(GetObjectRequest.builder().bucket(uri.bucket()).key(key)
+                .overrideConfiguration(downloadTimeouts()).build()).asByteArray();
         if (!Sha256.of(bytes).equalsIgnoreCase(listed.get().sha256())) {
             throw new InvalidArtifactException(uri + "/" + version + ": " + path + " does not match the manifest");
         }
@@ -535,8 +531,11 @@ public final class ModelRegistry {
 
     private Optional<ArtifactManifest> findManifest(String version) throws IOException {
         try {
+            // Bounded like the file it is read for: the function reads a report this way within a
+            // request, which a frozen S3 could otherwise hold through the SDK's retries of 30 s reads.
             byte[] bytes = s3.getObjectAsBytes(GetObjectRequest.builder().bucket(uri.bucket())
-                    .key(uri.versionPrefix(version) + ModelArtifact.MANIFEST).build()).asByteArray();
+                    .key(uri.versionPrefix(version) + ModelArtifact.MANIFEST)
+                    .overrideConfiguration(downloadTimeouts()).build()).asByteArray();
             return Optional.of(JSON.readValue(bytes, ArtifactManifest.class));
         } catch (S3Exception e) {
             if (e.statusCode() == NOT_FOUND) {
@@ -579,6 +578,15 @@ public final class ModelRegistry {
             }
             throw e;
         }
+    }
+
+    /** One whole-file read with the download's bound, when this registry has timeouts. */
+    private AwsRequestOverrideConfiguration downloadTimeouts() {
+        AwsRequestOverrideConfiguration.Builder override = AwsRequestOverrideConfiguration.builder();
+        if (timeouts != null) {
+            override.apiCallTimeout(timeouts.download()).apiCallAttemptTimeout(timeouts.download());
+        }
+        return override.build();
     }
 
     private AwsRequestOverrideConfiguration pointerTimeouts() {

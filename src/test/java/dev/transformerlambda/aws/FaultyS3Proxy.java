@@ -270,17 +270,15 @@ public final class FaultyS3Proxy implements AutoCloseable {
                 forward(exchange, body, false);
             } else if (fault instanceof LostAnswer) {
                 send(exchange, body);
+                throw new Dropped("the answer is lost on purpose");
+            } else {
+                throw new Dropped("no answer, on purpose");
             }
-            // Empty: closing before any answer closes the connection, and the client reads nothing.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (CutShort e) {
-            // Out of the handler, it makes the server close the connection: the client reads
-            // fewer bytes than announced. Closing the exchange alone would leave it waiting.
-            throw e;
-        } catch (IOException clientGone) {
-            // The client gave up on a held or slow answer; nothing to tell it.
         }
+        // An IOException goes on to the server, which then closes and forgets the connection: a
+        // fault's Dropped, or a client that gave up on a held or slow answer (nothing to tell it).
     }
 
     private void forward(HttpExchange exchange, byte[] body, boolean truncate)
@@ -305,19 +303,33 @@ public final class FaultyS3Proxy implements AutoCloseable {
         }
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         OutputStream out = exchange.getResponseBody();
-        if (truncate) {
-            out.write(bytes, 0, bytes.length / 2);
-            out.flush();
-            throw new CutShort();
+        int end = truncate ? bytes.length / 2 : bytes.length;
+        // In chunks: the JDK's server grows a connection's write buffer to twice the largest single
+        // write and keeps it for the connection's life, so one write of a 5 MB body held 10 MB per
+        // kept-alive connection.
+        for (int from = 0; from < end; from += CHUNK) {
+            out.write(bytes, from, Math.min(CHUNK, end - from));
         }
-        out.write(bytes);
+        if (truncate) {
+            out.flush();
+            throw new Dropped("the answer is cut short on purpose");
+        }
         out.close();
     }
 
-    /** Thrown out of the handler on purpose, after half a body, so the server drops the connection. */
-    private static final class CutShort extends IOException {
-        CutShort() {
-            super("the answer is cut short on purpose");
+    private static final int CHUNK = 64 * 1024;
+
+    /**
+     * Thrown out of the handler on purpose to drop the connection: after half a body (the client
+     * reads fewer bytes than announced; closing the exchange alone would leave it waiting for
+     * them), or before any answer. The JDK's server closes and forgets a connection only when its
+     * handler throws: one closed by {@code exchange.close()} with no answer, or whose answer failed
+     * to go out, stays in the server's sets for good, with its write buffer, and under {@code
+     * scripts/chaos}'s "no answer" fault the proxy ran out of its 128 MB heap that way.
+     */
+    private static final class Dropped extends IOException {
+        Dropped(String why) {
+            super(why);
         }
     }
 

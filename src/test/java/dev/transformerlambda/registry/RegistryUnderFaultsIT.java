@@ -175,6 +175,20 @@ class RegistryUnderFaultsIT {
         assertTrue(Files.notExists(dir.resolve("cache").resolve(uri.name()).resolve(version)), "nothing cached");
     }
 
+    /** How the function reads a version's report, within a request: its manifest read was unbounded. */
+    @Test
+    void aFileReadWholeGivesUpOnAFrozenS3WithinTheDownloadTimeout() throws Exception {
+        ModelRegistry registry = served();
+        String version = operator().publish(DefaultModelTest.DEFAULT_MODEL);
+        proxy.freeze();
+
+        long start = System.nanoTime();
+        assertThrows(SdkException.class, () -> registry.readFile(version, ModelArtifact.REPORT));
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        assertTrue(seconds < TIMEOUTS.download().toSeconds() + 5, "gave up after " + seconds + " s");
+    }
+
     /** A body cut short is retried by the SDK; cut every time, the download fails and caches nothing. */
     @Test
     void aDownloadWhoseBodiesAreCutShortFailsAndCachesNothing() throws Exception {

@@ -35,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The function through the real Lambda handler while S3 misbehaves on purpose ({@link
  * FaultyS3Proxy} between them): no request waits on a reload check, a stuck check is abandoned and
- * replaced, and versions that can never load (a tokenizer that does not parse, a warm-up that
- * fails, a model over the size limit) are refused once and remembered. The steps share one function, so they run in order.
+ * replaced, a swap completes soon after S3 answers again (after no answer, or a hang), and
+ * versions that can never load (a tokenizer that does not parse, a warm-up that fails, a model
+ * over the size limit) are refused once and remembered. The steps share one function, so they run in order.
  */
 @QuarkusTest
 @WithTestResource(FaultyRegistryTestResource.class)
@@ -220,6 +221,64 @@ class FaultyRegistryIT {
         }
         registry.rollback();
         awaitServed(serving);
+    }
+
+    /**
+     * S3 closing the connections of a check's download with no answer, then answering again: the
+     * next check loads the version. A 100-swap scripts/chaos run once saw such swaps stuck for good;
+     * that was its proxy out of heap (FaultyS3ProxyIT), not the function's S3 client, whose
+     * connections kept alive through the fault are dropped and replaced without help.
+     */
+    @Test
+    @Order(6)
+    void aSwapCompletesWithinAFewReloadIntervalsOnceS3AnswersAgainAfterAnsweringNothing() throws Exception {
+        assertSwapCompletesSoonAfter(new FaultyS3Proxy.Empty(), "20270304T000000Z-after-empty");
+    }
+
+    /** The same with S3 frozen during the download: the held requests go on once it thaws. */
+    @Test
+    @Order(7)
+    void aSwapCompletesWithinAFewReloadIntervalsOnceAFrozenS3Thaws() throws Exception {
+        assertSwapCompletesSoonAfter(new FaultyS3Proxy.Hang(), "20270304T000001Z-after-hang");
+    }
+
+    /**
+     * Promotes a new {@code version} with {@code fault} on every request for its files, keeps the
+     * fault on for 2 s (as scripts/chaos does) once a check met it, lifts it, and asserts the
+     * version serves within five reload intervals (1 s each).
+     */
+    private void assertSwapCompletesSoonAfter(FaultyS3Proxy.Fault fault, String version) throws Exception {
+        ModelRegistry registry = FaultyRegistryTestResource.registry();
+        String serving = registry.current().orElseThrow().pointer().version();
+        registry.publish(TinyModels.copyAs(FaultyRegistryTestResource.firstModel(), dir.resolve(version), version));
+        FaultyS3Proxy proxy = FaultyRegistryTestResource.proxy();
+        Rule rule = proxy.inject(request -> request.path().contains("/" + version + "/"), fault);
+        try {
+            registry.promote(version);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (rule.caught() == 0 && System.nanoTime() < deadline) {
+                assertAnsweredBy(serving); // requests start the checks
+                Thread.sleep(100);
+            }
+            assertTrue(rule.caught() > 0, "a check met the fault");
+            for (long until = System.nanoTime() + Duration.ofSeconds(2).toNanos(); System.nanoTime() < until; ) {
+                assertAnsweredBy(serving);
+                Thread.sleep(100);
+            }
+        } finally {
+            proxy.lift(rule);
+        }
+        long lifted = System.nanoTime();
+        awaitServed(version);
+        double seconds = (System.nanoTime() - lifted) / 1e9;
+        System.out.printf("%s: %d requests for the new version's files met the fault; served %.1f s after it"
+                + " was lifted%n", fault, rule.caught(), seconds);
+        assertTrue(seconds < 5, "served " + seconds + " s after the fault was lifted");
+    }
+
+    private static void assertAnsweredBy(String version) {
+        given().contentType(ContentType.JSON).body("{\"text\": \"still here\"}").when().post("/predict")
+                .then().statusCode(200).body("model.version", equalTo(version));
     }
 
     /** Times {@code count} predictions one after another, each answered by {@code version}; in ms. */
