@@ -32,7 +32,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -168,11 +167,10 @@ public final class DistillCommand implements Callable<Integer> {
                     Set<String> taken = new HashSet<>(known);
                     taken.addAll(unlabelled);
                     List<float[]> rows = new ArrayList<>();
-                    Random random = new Random(slips.seed());
+                    List<String> misspelt = slips.apply(trainTexts);
                     for (int i = 0; i < trainTexts.size(); i++) {
-                        String misspelt = slips.apply(trainTexts.get(i), random);
-                        if (taken.add(misspelt)) {
-                            unlabelled.add(misspelt);
+                        if (taken.add(misspelt.get(i))) {
+                            unlabelled.add(misspelt.get(i));
                             rows.add(logits[i]);
                         }
                     }

@@ -33,8 +33,25 @@ public record TypingSlips(double wordRate, long seed) {
         }
     }
 
-    /** {@code text} with slips drawn from {@code random}. */
-    public String apply(String text, Random random) {
+    /** Each of {@code texts} with slips, in order, drawn from this seed. */
+    public List<String> apply(List<String> texts) {
+        Random random = new Random(seed);
+        return texts.stream().map(text -> apply(text, random)).toList();
+    }
+
+    /** Every text of {@code data} with slips; the labels and the file's sha256 stay. */
+    public LabelledDataset apply(LabelledDataset data) {
+        List<String> slipped = apply(data.examples().stream().map(LabelledText::text).toList());
+        List<LabelledText> examples = new ArrayList<>(slipped.size());
+        for (int i = 0; i < slipped.size(); i++) {
+            LabelledText example = data.examples().get(i);
+            examples.add(new LabelledText(slipped.get(i), example.label(), example.group()));
+        }
+        return new LabelledDataset(String.format("%s (a slip in %.0f%% of words, seed %d)", data.source(),
+                wordRate * 100, seed), data.sha256(), examples);
+    }
+
+    private String apply(String text, Random random) {
         String[] words = text.split(" ", -1);
         List<String> slipped = new ArrayList<>(words.length);
         for (String word : words) {
@@ -42,16 +59,6 @@ public record TypingSlips(double wordRate, long seed) {
                     ? slip(word, random) : word);
         }
         return String.join(" ", slipped);
-    }
-
-    /** Every text of {@code data} with slips; the labels and the file's sha256 stay. */
-    public LabelledDataset apply(LabelledDataset data) {
-        Random random = new Random(seed);
-        List<LabelledText> slipped = data.examples().stream()
-                .map(e -> new LabelledText(apply(e.text(), random), e.label(), e.group()))
-                .toList();
-        return new LabelledDataset(String.format("%s (a slip in %.0f%% of words, seed %d)", data.source(),
-                wordRate * 100, seed), data.sha256(), slipped);
     }
 
     private static String slip(String word, Random random) {

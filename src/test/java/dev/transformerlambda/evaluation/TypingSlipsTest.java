@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.transformerlambda.data.LabelledDataset;
 import dev.transformerlambda.data.LabelledText;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class TypingSlipsTest {
@@ -17,7 +16,7 @@ class TypingSlipsTest {
 
     @Test
     void everyLongWordGetsOneSlipAtRateOneAndShortWordsAndPunctuationNone() {
-        String slipped = new TypingSlips(1, 1).apply(TEXT, new Random(1));
+        String slipped = new TypingSlips(1, 1).apply(List.of(TEXT)).get(0);
 
         String[] before = TEXT.split(" ");
         String[] after = slipped.split(" ");
