@@ -49,7 +49,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 @Command(name = "distill", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Distill a teacher model (any classifier artifact, usually a fine-tuned pretrained encoder)"
                 + " into a small student trained from scratch, and write its artifact directory. The student's"
-                + " defaults: the from-scratch shape, dropout 0.1, 4 epochs, patience 4; its embeddings start from"
+                + " defaults: the from-scratch shape, dropout 0.1, 2 epochs, patience 2; its embeddings start from"
                 + " a BERT-family teacher's.")
 public final class DistillCommand implements Callable<Integer> {
 

@@ -4,6 +4,7 @@ import dev.transformerlambda.registry.ModelRegistry;
 import dev.transformerlambda.serving.LambdaRuntimeEmulator.Invocation;
 import dev.transformerlambda.serving.PackagedFunction;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,9 +82,17 @@ final class HandlerBenchmark {
         for (int swap = 1; swap <= swaps; swap++) {
             String version = versions.get(swap % versions.size());
             registry.promote(version);
+            // The function answers with the model it has while a request's check loads the new one
+            // beside it, so the swap shows in a later answer; a minute covers the largest model here.
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
             String served = Events.read(call(event)).modelVersion();
+            while (!version.equals(served) && System.nanoTime() - deadline < 0) {
+                Thread.sleep(20);
+                served = Events.read(call(event)).modelVersion();
+            }
             if (!version.equals(served)) {
-                throw new IllegalStateException("swap " + swap + ": " + served + " answered, not " + version);
+                throw new IllegalStateException("swap " + swap + ": " + served + " still answers a minute after "
+                        + version + " was promoted");
             }
             if (swap == Math.min(10, swaps)) {
                 afterTen = function.residentMiB();
