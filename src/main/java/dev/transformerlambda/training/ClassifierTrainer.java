@@ -316,7 +316,7 @@ public final class ClassifierTrainer {
             log.printf("resuming from the checkpoint of epoch %d (best so far: epoch %d, accuracy %.4f)%n",
                     epoch, bestEpoch, best.metrics().accuracy());
         }
-        TrainingProgress progress = new TrainingProgress(log, terminal, options.epochs(), stepsPerEpoch, epoch);
+        TrainingProgress progress = new TrainingProgress(log, terminal, options.epochs(), stepsPerEpoch);
         // About a hundred learning rates over the run, plus the schedule's corners: enough to draw it.
         int sampleEvery = Math.max(1, totalSteps / 100);
         ClassifierTranslator translator = new ClassifierTranslator(tokenizer, labels);
@@ -332,8 +332,9 @@ public final class ClassifierTrainer {
                 epoch++;
                 int step = 0;
                 List<LearningRate> rates = new ArrayList<>();
-                progress.epochStarted();
-                for (TokenizedBatches.Batch batch : batches.epoch(options.batchSize(), options.batchTokens(), random)) {
+                List<TokenizedBatches.Batch> epochBatches = batches.epoch(options.batchSize(), options.batchTokens(), random);
+                progress.epochStarted(epochBatches.size());
+                for (TokenizedBatches.Batch batch : epochBatches) {
                     float stepLoss = trainStep(trainer, optimizer, batch);
                     progress.step(epoch, ++step, batch.size(), stepLoss);
                     int done = optimizer.steps();

@@ -17,7 +17,6 @@ final class TrainingProgress {
     private final boolean terminal;
     private final int epochs;
     private final int stepsPerEpoch;
-    private final long stepsBefore;
     private final long start = System.nanoTime();
     private long lastPrint;
     private long sentences;
@@ -26,20 +25,27 @@ final class TrainingProgress {
     private int lossCount;
     private long epochStart;
     private long epochSentences;
+    private int epochSteps;
 
-    /** @param epochsDone epochs completed before this process started (a resumed run) */
-    TrainingProgress(PrintWriter out, boolean terminal, int epochs, int stepsPerEpoch, int epochsDone) {
+    /**
+     * @param stepsPerEpoch the estimate for epochs not drawn yet: cut by tokens, each epoch's draw
+     *     has a few more or fewer steps
+     */
+    TrainingProgress(PrintWriter out, boolean terminal, int epochs, int stepsPerEpoch) {
         this.out = out;
         this.terminal = terminal;
         this.epochs = epochs;
         this.stepsPerEpoch = stepsPerEpoch;
-        this.stepsBefore = (long) epochsDone * stepsPerEpoch;
     }
 
-    /** Marks the start of an epoch's steps, so its pace leaves out the validation between epochs. */
-    void epochStarted() {
+    /**
+     * Marks the start of an epoch of {@code steps} steps, so its pace leaves out the validation
+     * between epochs.
+     */
+    void epochStarted(int steps) {
         epochStart = System.nanoTime();
         epochSentences = 0;
+        epochSteps = steps;
     }
 
     /** Records one optimiser step of {@code batchSize} sentences. */
@@ -50,12 +56,12 @@ final class TrainingProgress {
         lossSum += loss;
         lossCount++;
         long now = System.nanoTime();
-        if (now - lastPrint >= (terminal ? REDRAW_EVERY_NANOS : PRINT_EVERY_NANOS) || step == stepsPerEpoch) {
+        if (now - lastPrint >= (terminal ? REDRAW_EVERY_NANOS : PRINT_EVERY_NANOS) || step == epochSteps) {
             lastPrint = now;
             String line = line(epoch, step, now);
             if (terminal) {
                 out.print("\r" + line + "   ");
-                if (step == stepsPerEpoch) {
+                if (step == epochSteps) {
                     out.println();
                 }
             } else {
@@ -80,10 +86,10 @@ final class TrainingProgress {
     private String line(int epoch, int step, long now) {
         double seconds = (now - start) / 1e9;
         double rate = sentences / Math.max(seconds, 1e-9);
-        long remainingSteps = (long) epochs * stepsPerEpoch - stepsBefore - stepsDone;
+        long remainingSteps = (epochSteps - step) + (long) (epochs - epoch) * stepsPerEpoch;
         double secondsPerStep = seconds / Math.max(stepsDone, 1);
         return String.format("epoch %d/%d  step %d/%d  loss %.4f  %.0f sentences/s  ETA %s (at most)",
-                epoch, epochs, step, stepsPerEpoch, lossSum / Math.max(lossCount, 1), rate,
+                epoch, epochs, step, epochSteps, lossSum / Math.max(lossCount, 1), rate,
                 format(Duration.ofMillis((long) (remainingSteps * secondsPerStep * 1000))));
     }
 
