@@ -69,6 +69,9 @@ public final class TeacherLogits {
         int[] order = IntStream.range(0, texts.size()).boxed()
                 .sorted(Comparator.comparingInt(i -> texts.get(i).length())).mapToInt(Integer::intValue).toArray();
         float[][] logits = new float[texts.size()][];
+        // The texts come shortest first, so the time left follows the characters left, not the texts.
+        long characters = texts.stream().mapToLong(String::length).sum();
+        long charactersDone = 0;
         long start = System.nanoTime();
         long lastPrint = start;
         try (Predictor<List<String>, float[][]> predictor = teacher.newLogitsPredictor()) {
@@ -78,14 +81,15 @@ public final class TeacherLogits {
                 float[][] rows = predictor.predict(batch);
                 for (int i = from; i < to; i++) {
                     logits[order[i]] = rows[i - from];
+                    charactersDone += batch.get(i - from).length();
                 }
                 long now = System.nanoTime();
                 if (now - lastPrint >= PRINT_EVERY_NANOS || to == order.length) {
                     lastPrint = now;
                     double seconds = (now - start) / 1e9;
-                    double rate = to / seconds;
-                    log.printf("teacher logits: %d/%d texts, %.0f texts/s, ETA %ds%n", to, order.length, rate,
-                            (long) ((order.length - to) / rate));
+                    double secondsPerCharacter = seconds / Math.max(charactersDone, 1);
+                    log.printf("teacher logits: %d/%d texts, %.0f texts/s, ETA %ds%n", to, order.length, to / seconds,
+                            (long) ((characters - charactersDone) * secondsPerCharacter));
                     log.flush();
                 }
             }
