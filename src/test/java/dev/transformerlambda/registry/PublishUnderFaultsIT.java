@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.transformerlambda.aws.FaultyLocalS3;
 import dev.transformerlambda.aws.FaultyS3Proxy;
 import dev.transformerlambda.cli.Main;
 import dev.transformerlambda.aws.FaultyS3Proxy.Request;
-import dev.transformerlambda.aws.LocalS3Server;
 import dev.transformerlambda.model.DefaultModelTest;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.training.TinyModels;
@@ -18,13 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code publish}, {@code promote} and {@code rollback} as the command line makes them, through a
@@ -35,10 +32,9 @@ class PublishUnderFaultsIT {
 
     private static final String VERSION = "20270401T000000Z-faults";
 
-    private static LocalS3Server server;
-    private static FaultyS3Proxy proxy;
-    private static S3Client direct;
-    private static S3Client throughProxy;
+    @RegisterExtension
+    static final FaultyLocalS3 S3 = new FaultyLocalS3("models");
+
     private static int registries;
 
     @TempDir
@@ -46,35 +42,14 @@ class PublishUnderFaultsIT {
 
     private RegistryUri uri;
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = LocalS3Server.start("models");
-        proxy = FaultyS3Proxy.start(server.endpoint());
-        direct = server.client();
-        throughProxy = proxy.client();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        throughProxy.close();
-        direct.close();
-        proxy.close();
-        server.close();
-    }
-
-    @AfterEach
-    void liftFaults() {
-        proxy.liftAll();
-    }
-
     /** A registry of its own for each test, written through the proxy. */
     private ModelRegistry faulty() {
         uri = RegistryUri.parse("s3://models/publish-" + ++registries + "/sst2");
-        return new ModelRegistry(throughProxy, uri);
+        return new ModelRegistry(S3.throughProxy(), uri);
     }
 
     private ModelRegistry operator() {
-        return new ModelRegistry(direct, uri);
+        return new ModelRegistry(S3.direct(), uri);
     }
 
     private static boolean puts(Request request, String file) {
@@ -84,10 +59,11 @@ class PublishUnderFaultsIT {
     @Test
     void aPublishCutOffBeforeItsManifestIsNeverPromotedIsListedIncompleteAndCleaned() throws Exception {
         ModelRegistry registry = faulty();
-        proxy.inject(request -> puts(request, ModelArtifact.WEIGHTS), new FaultyS3Proxy.Status(500, "InternalError"));
+        S3.proxy().inject(request -> puts(request, ModelArtifact.WEIGHTS),
+                new FaultyS3Proxy.Status(500, "InternalError"));
 
         assertThrows(Exception.class, () -> registry.publish(DefaultModelTest.DEFAULT_MODEL));
-        proxy.liftAll();
+        S3.proxy().liftAll();
         List<ModelRegistry.IncompleteVersion> incomplete = operator().incomplete();
         assertEquals(1, incomplete.size(), "the tokenizer landed, the weights and manifest did not");
         String cutOff = incomplete.get(0).version();
@@ -113,7 +89,7 @@ class PublishUnderFaultsIT {
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(out, true));
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--s3-endpoint", server.endpoint().toString()));
+        all.addAll(List.of("--s3-endpoint", S3.server().endpoint().toString()));
         assertEquals(0, commandLine.execute(all.toArray(String[]::new)), out.toString());
         return out.toString();
     }
@@ -123,7 +99,7 @@ class PublishUnderFaultsIT {
     void aPublishWhoseLastAnswerWasLostCompletesWithoutASecondCopy() throws Exception {
         ModelRegistry registry = faulty();
         Path artifact = TinyModels.copyAs(DefaultModelTest.DEFAULT_MODEL, dir.resolve("lost"), VERSION);
-        FaultyS3Proxy.Rule lost = proxy.inject(request -> puts(request, ModelArtifact.MANIFEST),
+        FaultyS3Proxy.Rule lost = S3.proxy().inject(request -> puts(request, ModelArtifact.MANIFEST),
                 new FaultyS3Proxy.LostAnswer(), 1);
 
         assertEquals(VERSION, registry.publish(artifact));
@@ -139,10 +115,10 @@ class PublishUnderFaultsIT {
     void aPublishThatFailedOnLostAnswersSucceedsWhenRunAgain() throws Exception {
         ModelRegistry registry = faulty();
         Path artifact = TinyModels.copyAs(DefaultModelTest.DEFAULT_MODEL, dir.resolve("retried"), VERSION);
-        proxy.inject(request -> puts(request, ModelArtifact.MANIFEST), new FaultyS3Proxy.LostAnswer());
+        S3.proxy().inject(request -> puts(request, ModelArtifact.MANIFEST), new FaultyS3Proxy.LostAnswer());
 
         assertThrows(Exception.class, () -> registry.publish(artifact));
-        proxy.liftAll();
+        S3.proxy().liftAll();
 
         assertEquals(VERSION, registry.publish(artifact));
         assertEquals(List.of(VERSION), operator().list().stream().map(VersionInfo::version).toList());
@@ -156,7 +132,7 @@ class PublishUnderFaultsIT {
         operator().promote(first);
         String second = operator().publish(TinyModels.copyAs(DefaultModelTest.DEFAULT_MODEL, dir.resolve("2"),
                 "20270401T000001Z-second"));
-        proxy.inject(request -> puts(request, RegistryUri.POINTER), new FaultyS3Proxy.LostAnswer(), 1);
+        S3.proxy().inject(request -> puts(request, RegistryUri.POINTER), new FaultyS3Proxy.LostAnswer(), 1);
 
         CurrentPointer pointer = registry.promote(second);
 
@@ -176,7 +152,7 @@ class PublishUnderFaultsIT {
                 "20270401T000001Z-second"));
         operator().promote(second);
         String etag = operator().current().orElseThrow().etag();
-        proxy.inject(request -> puts(request, RegistryUri.POINTER), new FaultyS3Proxy.Status(503, "SlowDown"));
+        S3.proxy().inject(request -> puts(request, RegistryUri.POINTER), new FaultyS3Proxy.Status(503, "SlowDown"));
 
         assertThrows(Exception.class, registry::rollback);
 
@@ -190,7 +166,8 @@ class PublishUnderFaultsIT {
     void aPromoteWhoseFilesCannotBeCheckedLeavesThePointerAsItWas() throws Exception {
         ModelRegistry registry = faulty();
         String version = operator().publish(DefaultModelTest.DEFAULT_MODEL);
-        proxy.inject(request -> request.method().equals("HEAD") && request.keyEndsWith("/" + ModelArtifact.WEIGHTS),
+        S3.proxy().inject(
+                request -> request.method().equals("HEAD") && request.keyEndsWith("/" + ModelArtifact.WEIGHTS),
                 new FaultyS3Proxy.Status(500, "InternalError"));
 
         assertThrows(Exception.class, () -> registry.promote(version));

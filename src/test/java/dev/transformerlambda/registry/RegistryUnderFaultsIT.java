@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.transformerlambda.aws.FaultyLocalS3;
 import dev.transformerlambda.aws.FaultyS3Proxy;
 import dev.transformerlambda.aws.FaultyS3Proxy.Rule;
-import dev.transformerlambda.aws.LocalS3Server;
 import dev.transformerlambda.model.InvalidArtifactException;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.ModelTooLargeException;
@@ -15,14 +15,11 @@ import dev.transformerlambda.training.TinyModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -35,10 +32,9 @@ class RegistryUnderFaultsIT {
     private static final ModelRegistry.ReadTimeouts TIMEOUTS =
             new ModelRegistry.ReadTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(10));
 
-    private static LocalS3Server server;
-    private static FaultyS3Proxy proxy;
-    private static S3Client direct;
-    private static S3Client throughProxy;
+    @RegisterExtension
+    static final FaultyLocalS3 S3 = new FaultyLocalS3("models");
+
     private static int registries;
 
     @TempDir
@@ -46,44 +42,23 @@ class RegistryUnderFaultsIT {
 
     private RegistryUri uri;
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = LocalS3Server.start("models");
-        proxy = FaultyS3Proxy.start(server.endpoint());
-        direct = server.client();
-        throughProxy = proxy.client();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        throughProxy.close();
-        direct.close();
-        proxy.close();
-        server.close();
-    }
-
-    @AfterEach
-    void liftFaults() {
-        proxy.liftAll();
-    }
-
     /** A registry of its own for each test, read through the proxy with the function's timeouts. */
     private ModelRegistry served() {
         uri = RegistryUri.parse("s3://models/faults-" + ++registries + "/sst2");
-        return new ModelRegistry(throughProxy, uri, TIMEOUTS);
+        return new ModelRegistry(S3.throughProxy(), uri, TIMEOUTS);
     }
 
     private ModelRegistry operator() {
-        return new ModelRegistry(direct, uri);
+        return new ModelRegistry(S3.direct(), uri);
     }
 
     /** 403 is what S3 answers for a missing current.json under the template's policy. */
     @Test
     void aRefusedPointerIsFollowedByAListingBoundedByTheSameTimeouts() {
         ModelRegistry registry = served();
-        proxy.inject(request -> request.keyEndsWith("/" + RegistryUri.POINTER),
+        S3.proxy().inject(request -> request.keyEndsWith("/" + RegistryUri.POINTER),
                 new FaultyS3Proxy.Status(403, "AccessDenied"));
-        Rule listing = proxy.inject(FaultyS3Proxy.Request::isListing, new FaultyS3Proxy.Hang());
+        Rule listing = S3.proxy().inject(FaultyS3Proxy.Request::isListing, new FaultyS3Proxy.Hang());
 
         long start = System.nanoTime();
         SdkException failed = assertThrows(SdkException.class, registry::current);
@@ -100,7 +75,7 @@ class RegistryUnderFaultsIT {
         String folder = "20270101T000000Z-b";
         for (String file : new String[] {ModelArtifact.TOKENIZER, ModelArtifact.WEIGHTS, ModelArtifact.REPORT,
                 ModelArtifact.MANIFEST}) {
-            direct.putObject(PutObjectRequest.builder().bucket(uri.bucket()).key(uri.versionPrefix(folder) + file)
+            S3.direct().putObject(PutObjectRequest.builder().bucket(uri.bucket()).key(uri.versionPrefix(folder) + file)
                     .build(), RequestBody.fromFile(artifact.resolve(file)));
         }
 
@@ -117,7 +92,7 @@ class RegistryUnderFaultsIT {
         ModelRegistry registry = served();
         String version = operator().publish(DefaultModelTest.DEFAULT_MODEL);
         String key = uri.versionPrefix(version) + ModelArtifact.WEIGHTS;
-        proxy.inject(request -> request.keyEndsWith("/" + key), new FaultyS3Proxy.Status(404, "NoSuchKey"));
+        S3.proxy().inject(request -> request.keyEndsWith("/" + key), new FaultyS3Proxy.Status(404, "NoSuchKey"));
 
         RegistryException missing = assertThrows(RegistryException.class,
                 () -> registry.download(version, dir.resolve("cache"), ModelRegistry.Contents.MODEL_ONLY));
@@ -134,7 +109,7 @@ class RegistryUnderFaultsIT {
         String version = operator().publish(DefaultModelTest.DEFAULT_MODEL);
         String key = uri.versionPrefix(version) + ModelArtifact.WEIGHTS;
         // 200 with S3's error document as the body: the weights arrive, but not the manifest's.
-        Rule once = proxy.inject(request -> request.method().equals("GET") && request.keyEndsWith("/" + key),
+        Rule once = S3.proxy().inject(request -> request.method().equals("GET") && request.keyEndsWith("/" + key),
                 new FaultyS3Proxy.Status(200, "Garbled"), 1);
 
         ModelRegistry.Downloaded downloaded =
@@ -142,7 +117,7 @@ class RegistryUnderFaultsIT {
 
         assertEquals(1, once.caught());
         assertEquals(version, downloaded.manifest().version());
-        proxy.inject(request -> request.method().equals("GET") && request.keyEndsWith("/" + key),
+        S3.proxy().inject(request -> request.method().equals("GET") && request.keyEndsWith("/" + key),
                 new FaultyS3Proxy.Status(200, "Garbled"));
         assertThrows(InvalidArtifactException.class,
                 () -> registry.download(version, dir.resolve("cache-always"), ModelRegistry.Contents.MODEL_ONLY));
@@ -153,7 +128,7 @@ class RegistryUnderFaultsIT {
         ModelRegistry registry = served();
         String version = operator().publish(DefaultModelTest.DEFAULT_MODEL);
         String key = uri.versionPrefix(version) + ModelArtifact.WEIGHTS;
-        proxy.inject(request -> request.keyEndsWith("/" + key), new FaultyS3Proxy.Status(403, "AccessDenied"));
+        S3.proxy().inject(request -> request.keyEndsWith("/" + key), new FaultyS3Proxy.Status(403, "AccessDenied"));
 
         S3Exception refused = assertThrows(S3Exception.class,
                 () -> registry.download(version, dir.resolve("cache"), ModelRegistry.Contents.MODEL_ONLY));
@@ -164,7 +139,7 @@ class RegistryUnderFaultsIT {
     void aVersionOverTheSizeLimitIsRefusedBeforeAnyOfItsFilesIsFetched() throws Exception {
         ModelRegistry registry = served();
         String version = operator().publish(DefaultModelTest.DEFAULT_MODEL);
-        Rule files = proxy.inject(request -> request.path().contains("/" + version + "/")
+        Rule files = S3.proxy().inject(request -> request.path().contains("/" + version + "/")
                 && !request.path().endsWith("/" + ModelArtifact.MANIFEST), new FaultyS3Proxy.Delay(Duration.ZERO));
 
         ModelTooLargeException tooLarge = assertThrows(ModelTooLargeException.class, () -> registry.download(
@@ -180,7 +155,7 @@ class RegistryUnderFaultsIT {
     void aFileReadWholeGivesUpOnAFrozenS3WithinTheDownloadTimeout() throws Exception {
         ModelRegistry registry = served();
         String version = operator().publish(DefaultModelTest.DEFAULT_MODEL);
-        proxy.freeze();
+        S3.proxy().freeze();
 
         long start = System.nanoTime();
         assertThrows(SdkException.class, () -> registry.readFile(version, ModelArtifact.REPORT));
@@ -194,7 +169,7 @@ class RegistryUnderFaultsIT {
     void aDownloadWhoseBodiesAreCutShortFailsAndCachesNothing() throws Exception {
         ModelRegistry registry = served();
         String version = operator().publish(DefaultModelTest.DEFAULT_MODEL);
-        proxy.inject(request -> request.keyEndsWith("/" + ModelArtifact.WEIGHTS), new FaultyS3Proxy.Truncated());
+        S3.proxy().inject(request -> request.keyEndsWith("/" + ModelArtifact.WEIGHTS), new FaultyS3Proxy.Truncated());
 
         long start = System.nanoTime();
         assertThrows(Exception.class,
@@ -203,7 +178,7 @@ class RegistryUnderFaultsIT {
 
         assertTrue(seconds < 5, "the short bodies were read as such, not waited on until the 10 s timeout: "
                 + seconds + " s");
-        proxy.liftAll();
+        S3.proxy().liftAll();
         assertTrue(Files.notExists(dir.resolve("cache").resolve(uri.name()).resolve(version)), "nothing cached");
         assertEquals(version, registry.download(version, dir.resolve("cache"), ModelRegistry.Contents.MODEL_ONLY)
                 .manifest().version(), "downloads whole once S3 answers whole");

@@ -16,6 +16,7 @@ import dev.transformerlambda.training.TinyModels;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -130,46 +131,34 @@ class FaultyRegistryIT {
     @Test
     @Order(3)
     void aVersionWhoseTokenizerDoesNotParseIsRefusedOnceAndNotLoadedAgain() throws Exception {
-        String version = "20270302T000000Z-badtokenizer";
-        ModelRegistry registry = FaultyRegistryTestResource.registry();
-        String serving = registry.current().orElseThrow().pointer().version();
-        registry.publish(TinyModels.breakTokenizer(
-                TinyModels.copyAs(FaultyRegistryTestResource.firstModel(), dir.resolve("bad-tokenizer"), version)));
-        String key = RegistryTestResource.REGISTRY.modelKey() + "/" + version + "/" + ModelArtifact.TOKENIZER;
-        Rule counted = FaultyRegistryTestResource.proxy().inject(request -> request.keyEndsWith("/" + key),
-                new FaultyS3Proxy.Delay(Duration.ZERO));
-        try {
-            registry.promote(version);
-            awaitLastCheckOf(version, "failed");
-            String refusedAt = given().when().get("/model").then().statusCode(200)
-                    .body("version", equalTo(serving))
-                    .body("lastCheck.error", containsString("InvalidArtifactException: " + REGISTRY + "/" + version
-                            + ": tokenizer.json is not a tokenizer"))
-                    .extract().path("lastCheck.at");
-            for (int i = 0; i < 3; i++) { // three reload intervals of traffic
-                Thread.sleep(1000);
-                given().contentType(ContentType.JSON).body("{\"text\": \"still here\"}").when().post("/predict")
-                        .then().statusCode(200).body("model.version", equalTo(serving));
-            }
-            assertEquals(refusedAt, given().when().get("/model").then().extract().path("lastCheck.at"),
-                    "the refusal stands until current.json moves");
-            assertEquals(1, counted.caught(), "the broken version was downloaded once");
-        } finally {
-            FaultyRegistryTestResource.proxy().lift(counted);
-        }
-        registry.rollback();
-        awaitServed(serving);
+        assertRefusedOnceAndNotLoadedAgain("20270302T000000Z-badtokenizer", TinyModels::breakTokenizer,
+                ModelArtifact.TOKENIZER, ": tokenizer.json is not a tokenizer");
     }
 
     @Test
     @Order(4)
     void aVersionWhoseWarmUpFailsIsRefusedOnceAndNotLoadedAgain() throws Exception {
-        String version = "20270302T000001Z-badwarmup";
+        assertRefusedOnceAndNotLoadedAgain("20270302T000001Z-badwarmup", TinyModels::tokenizerBeyondItsWeights,
+                ModelArtifact.WEIGHTS, ": the warm-up prediction failed");
+    }
+
+    /** What breaks a copy of the first model in place. */
+    private interface Breakage {
+        Path apply(Path artifact) throws IOException;
+    }
+
+    /**
+     * Publishes and promotes {@code version}, a copy of the first model broken by {@code breakage},
+     * and asserts that the function refuses it with {@code error}, keeps serving the version before
+     * it through three reload intervals, and downloads its {@code file} once; then rolls back.
+     */
+    private void assertRefusedOnceAndNotLoadedAgain(String version, Breakage breakage, String file, String error)
+            throws Exception {
         ModelRegistry registry = FaultyRegistryTestResource.registry();
         String serving = registry.current().orElseThrow().pointer().version();
-        registry.publish(TinyModels.tokenizerBeyondItsWeights(
-                TinyModels.copyAs(FaultyRegistryTestResource.firstModel(), dir.resolve("bad-warm-up"), version)));
-        String key = RegistryTestResource.REGISTRY.modelKey() + "/" + version + "/" + ModelArtifact.WEIGHTS;
+        registry.publish(breakage.apply(
+                TinyModels.copyAs(FaultyRegistryTestResource.firstModel(), dir.resolve(version), version)));
+        String key = RegistryTestResource.REGISTRY.modelKey() + "/" + version + "/" + file;
         Rule counted = FaultyRegistryTestResource.proxy().inject(request -> request.keyEndsWith("/" + key),
                 new FaultyS3Proxy.Delay(Duration.ZERO));
         try {
@@ -178,16 +167,15 @@ class FaultyRegistryIT {
             String refusedAt = given().when().get("/model").then().statusCode(200)
                     .body("version", equalTo(serving))
                     .body("lastCheck.error", containsString("InvalidArtifactException: " + REGISTRY + "/" + version
-                            + ": the warm-up prediction failed"))
+                            + error))
                     .extract().path("lastCheck.at");
             for (int i = 0; i < 3; i++) { // three reload intervals of traffic
                 Thread.sleep(1000);
-                given().contentType(ContentType.JSON).body("{\"text\": \"still here\"}").when().post("/predict")
-                        .then().statusCode(200).body("model.version", equalTo(serving));
+                assertAnsweredBy(serving);
             }
             assertEquals(refusedAt, given().when().get("/model").then().extract().path("lastCheck.at"),
                     "the refusal stands until current.json moves");
-            assertEquals(1, counted.caught(), "the version was downloaded once");
+            assertEquals(1, counted.caught(), "the broken version was downloaded once");
         } finally {
             FaultyRegistryTestResource.proxy().lift(counted);
         }
@@ -213,8 +201,7 @@ class FaultyRegistryIT {
                     .body("version", equalTo(serving))
                     .body("lastCheck.error", containsString("ModelTooLargeException: " + REGISTRY + "/" + version))
                     .body("lastCheck.error", containsString("over the 1,048,576 this function may load"));
-            given().contentType(ContentType.JSON).body("{\"text\": \"still here\"}").when().post("/predict")
-                    .then().statusCode(200).body("model.version", equalTo(serving));
+            assertAnsweredBy(serving);
             assertEquals(0, weights.caught(), "the weights were never fetched");
         } finally {
             FaultyRegistryTestResource.proxy().lift(weights);
