@@ -70,6 +70,8 @@ public final class TeacherLogits {
                 .sorted(Comparator.comparingInt(i -> texts.get(i).length())).mapToInt(Integer::intValue).toArray();
         float[][] logits = new float[texts.size()][];
         // The texts come shortest first, so the time left follows the characters left, not the texts.
+        // That is an upper bound: a batch's fixed cost weighs most on the short texts of the start,
+        // so the pace in characters only rises.
         long characters = texts.stream().mapToLong(String::length).sum();
         long charactersDone = 0;
         long start = System.nanoTime();
@@ -88,8 +90,8 @@ public final class TeacherLogits {
                     lastPrint = now;
                     double seconds = (now - start) / 1e9;
                     double secondsPerCharacter = seconds / Math.max(charactersDone, 1);
-                    log.printf("teacher logits: %d/%d texts, %.0f texts/s, ETA %ds%n", to, order.length, to / seconds,
-                            (long) ((characters - charactersDone) * secondsPerCharacter));
+                    log.printf("teacher logits: %d/%d texts, %.0f texts/s, ETA %ds (at most)%n", to, order.length,
+                            to / seconds, (long) ((characters - charactersDone) * secondsPerCharacter));
                     log.flush();
                 }
             }
