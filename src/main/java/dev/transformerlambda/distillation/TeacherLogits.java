@@ -69,13 +69,16 @@ public final class TeacherLogits {
         int[] order = IntStream.range(0, texts.size()).boxed()
                 .sorted(Comparator.comparingInt(i -> texts.get(i).length())).mapToInt(Integer::intValue).toArray();
         float[][] logits = new float[texts.size()][];
-        // The texts come shortest first, so the time left follows the characters left, not the texts.
-        // That is an upper bound: a batch's fixed cost weighs most on the short texts of the start,
-        // so the pace in characters only rises.
-        long characters = texts.stream().mapToLong(String::length).sum();
-        long charactersDone = 0;
+        // The texts come shortest first, so the time left is bounded from the pace of the last batches:
+        // see ScoringTimeLeft.
+        long paddedLeft = 0;
+        for (int from = 0; from < order.length; from += BATCH) {
+            paddedLeft += padded(texts, order, from);
+        }
         long start = System.nanoTime();
         long lastPrint = start;
+        int recentBatches = 0;
+        long recentPadded = 0;
         try (Predictor<List<String>, float[][]> predictor = teacher.newLogitsPredictor()) {
             for (int from = 0; from < order.length; from += BATCH) {
                 int to = Math.min(order.length, from + BATCH);
@@ -83,20 +86,30 @@ public final class TeacherLogits {
                 float[][] rows = predictor.predict(batch);
                 for (int i = from; i < to; i++) {
                     logits[order[i]] = rows[i - from];
-                    charactersDone += batch.get(i - from).length();
                 }
+                recentBatches++;
+                recentPadded += padded(texts, order, from);
                 long now = System.nanoTime();
                 if (now - lastPrint >= PRINT_EVERY_NANOS || to == order.length) {
-                    lastPrint = now;
-                    double seconds = (now - start) / 1e9;
-                    double secondsPerCharacter = seconds / Math.max(charactersDone, 1);
-                    log.printf("teacher logits: %d/%d texts, %.0f texts/s, ETA %ds (at most)%n", to, order.length,
-                            to / seconds, (long) ((characters - charactersDone) * secondsPerCharacter));
+                    paddedLeft -= recentPadded;
+                    int batchesLeft = (order.length - to + BATCH - 1) / BATCH;
+                    ScoringTimeLeft left = ScoringTimeLeft.of((now - lastPrint) / 1e9, recentBatches,
+                            recentPadded, batchesLeft, paddedLeft);
+                    log.printf("teacher logits: %d/%d texts, %.0f texts/s, ETA %s%n", to, order.length,
+                            to / ((now - start) / 1e9), left);
                     log.flush();
+                    lastPrint = now;
+                    recentBatches = 0;
+                    recentPadded = 0;
                 }
             }
         }
         return logits;
+    }
+
+    /** The characters of the batch from {@code from}, each text padded to the batch's longest (its last). */
+    private static long padded(List<String> texts, int[] order, int from) {
+        return (long) BATCH * texts.get(order[Math.min(order.length, from + BATCH) - 1]).length();
     }
 
     private static void write(Path file, float[][] logits) throws IOException {

@@ -8,7 +8,7 @@ import java.time.Duration;
  * time left. On a terminal it redraws one line; in a log (a Batch job, CI) it prints a line every
  * few seconds so the log stays readable.
  */
-final class TrainingProgress {
+public final class TrainingProgress {
 
     private static final long PRINT_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
     private static final long REDRAW_EVERY_NANOS = Duration.ofMillis(250).toNanos();
@@ -93,7 +93,8 @@ final class TrainingProgress {
                 format(Duration.ofMillis((long) (remainingSteps * secondsPerStep * 1000))));
     }
 
-    static String format(Duration duration) {
+    /** {@code m:ss}, or {@code h:mm:ss} from an hour. */
+    public static String format(Duration duration) {
         long seconds = duration.toSeconds();
         return seconds >= 3600
                 ? String.format("%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
