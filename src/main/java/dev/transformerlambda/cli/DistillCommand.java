@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import org.apache.commons.io.FileUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -196,7 +197,7 @@ public final class DistillCommand implements Callable<Integer> {
                         teacherEvaluation, embeddings);
             }
         } finally {
-            ModelArtifact.delete(work);
+            FileUtils.deleteDirectory(work.toFile());
         }
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.commons.io.FileUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,7 +67,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             evaluate(ModelLocation.fetch(model, s3::client, work), dataset, out);
         } finally {
-            ModelArtifact.delete(work);
+            FileUtils.deleteDirectory(work.toFile());
         }
         return 0;
     }

@@ -1,9 +1,9 @@
 package dev.transformerlambda.cli;
 
-import dev.transformerlambda.model.ModelArtifact;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.commons.io.FileUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,7 +40,7 @@ public final class PublishCommand implements Callable<Integer> {
                 spec.commandLine().getOut().printf("current: %s%n", version);
             }
         } finally {
-            ModelArtifact.delete(work);
+            FileUtils.deleteDirectory(work.toFile());
         }
         return 0;
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
+import org.apache.commons.io.FileUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,7 +78,7 @@ public final class ReportCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(target.toAbsolutePath());
             return 0;
         } finally {
-            ModelArtifact.delete(work);
+            FileUtils.deleteDirectory(work.toFile());
         }
     }
 

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.commons.io.FileUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -113,7 +114,7 @@ public final class ScoreCommand implements Callable<Integer> {
                             outcome.finished() ? "; the job is finished" : "");
                 }
             } finally {
-                ModelArtifact.delete(work);
+                FileUtils.deleteDirectory(work.toFile());
             }
         }
         return 0;

@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -286,18 +285,6 @@ public final class ModelArtifact {
     private static ArtifactFile describe(Path dir, String name) throws IOException {
         Path file = dir.resolve(name);
         return new ArtifactFile(name, Files.size(file), Sha256.of(file));
-    }
-
-    /** Removes an artifact directory, complete or partial, if it exists. */
-    public static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 
     /** The manifest as JSON, as it is written to {@code manifest.json}. */

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import org.apache.commons.io.FileUtils;
 
 /**
  * Makes a new version of an artifact trained before {@link TreebankSpelling} existed: the same
@@ -40,7 +41,7 @@ public final class Respelling {
             Files.copy(source.resolve(file), output.resolve(file));
         }
         if (!TreebankSpelling.addTo(output.resolve(original.tokenizer()))) {
-            ModelArtifact.delete(output);
+            FileUtils.deleteDirectory(output.toFile());
             throw new IllegalArgumentException(original.name() + " " + original.version()
                     + " spells typed text as the treebank does already");
         }

@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.commons.io.FileUtils;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -406,7 +407,7 @@ public final class ModelRegistry {
                 return new Downloaded(target, manifest);
             } catch (InvalidArtifactException e) {
                 LOG.warnf("cached copy of %s is damaged, downloading again: %s", version, e.getMessage());
-                ModelArtifact.delete(target);
+                FileUtils.deleteDirectory(target.toFile());
             }
         }
         Files.createDirectories(target.getParent());
@@ -433,7 +434,7 @@ public final class ModelRegistry {
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             return new Downloaded(target, verified);
         } finally {
-            ModelArtifact.delete(staging);
+            FileUtils.deleteDirectory(staging.toFile());
         }
     }
 
@@ -492,7 +493,7 @@ public final class ModelRegistry {
         try (var versions = Files.list(dir)) {
             for (Path version : versions.toList()) {
                 if (!version.getFileName().toString().equals(keep)) {
-                    ModelArtifact.delete(version);
+                    FileUtils.deleteDirectory(version.toFile());
                     deleted.add(version.getFileName().toString());
                 }
             }

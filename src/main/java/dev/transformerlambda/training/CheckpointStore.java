@@ -1,7 +1,6 @@
 package dev.transformerlambda.training;
 
 import dev.transformerlambda.aws.MissingKeys;
-import dev.transformerlambda.model.ModelArtifact;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.apache.commons.io.FileUtils;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -54,9 +54,9 @@ public interface CheckpointStore {
         public void store(Path dir, String name) throws IOException {
             Files.createDirectories(root);
             Path target = root.resolve(name);
-            ModelArtifact.delete(target);
+            FileUtils.deleteDirectory(target.toFile());
             Path staging = root.resolve("." + name + ".partial");
-            ModelArtifact.delete(staging);
+            FileUtils.deleteDirectory(staging.toFile());
             Files.createDirectory(staging);
             try (var files = Files.list(dir)) {
                 for (Path file : files.toList()) {
@@ -69,7 +69,7 @@ public interface CheckpointStore {
             Files.writeString(pointer, name);
             Files.move(pointer, root.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             if (previous != null && !previous.equals(name)) {
-                ModelArtifact.delete(root.resolve(previous));
+                FileUtils.deleteDirectory(root.resolve(previous).toFile());
             }
         }
     }

@@ -53,6 +53,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.apache.commons.io.FileUtils;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -167,7 +168,7 @@ public final class ClassifierTrainer {
                         resume(staging, fingerprint));
                 scored = evaluation == null ? fit.best() : scoreOnce(model, tokenizer, labels, evaluation, staging);
             }
-            ModelArtifact.delete(staging.resolve(".resume"));
+            FileUtils.deleteDirectory(staging.resolve(".resume").toFile());
             double seconds = (System.nanoTime() - started) / 1e9;
             ArtifactManifest described =
                     manifest(start, labels, split, evaluation, fit, scored, seconds, devices, staging, softTargets);
@@ -182,7 +183,7 @@ public final class ClassifierTrainer {
                     TrainingProgress.format(Duration.ofSeconds((long) seconds)));
             return new Result(output, manifest, fit.history());
         } finally {
-            ModelArtifact.delete(staging);
+            FileUtils.deleteDirectory(staging.toFile());
         }
     }
 
@@ -390,7 +391,7 @@ public final class ClassifierTrainer {
             checkpoints.store(dir, name);
             log.printf("checkpoint: epoch %d saved (%s)%n", state.epoch(), name);
         } finally {
-            ModelArtifact.delete(dir);
+            FileUtils.deleteDirectory(dir.toFile());
         }
     }
 

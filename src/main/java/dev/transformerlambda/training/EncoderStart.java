@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
+import org.apache.commons.io.FileUtils;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -101,7 +102,7 @@ record EncoderStart(ModelConfig config, Path tokenizer, long padId, long unknown
             return new EncoderStart(config, tokenizer, TokenizerVocabulary.idOf(tokenizer, "[PAD]"),
                     TokenizerVocabulary.idOf(tokenizer, WordPieceTrainer.UNK), lineage);
         } finally {
-            ModelArtifact.delete(work);
+            FileUtils.deleteDirectory(work.toFile());
         }
     }
 

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.apache.commons.io.FileUtils;
 
 /**
  * Decides whether a newly trained model should replace the one being served: both are scored on
@@ -102,7 +103,7 @@ public final class PromotionGate {
             return new Decision(new Promotion(better ? "promoted" : "not-promoted", reason, evaluation.source(),
                     accuracy, currentVersion, currentAccuracy, margin), current);
         } finally {
-            ModelArtifact.delete(cache);
+            FileUtils.deleteDirectory(cache.toFile());
         }
     }
 

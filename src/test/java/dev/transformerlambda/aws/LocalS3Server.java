@@ -1,6 +1,5 @@
 package dev.transformerlambda.aws;
 
-import dev.transformerlambda.model.ModelArtifact;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.io.FileUtils;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -81,7 +81,7 @@ public final class LocalS3Server implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stop();
-        ModelArtifact.delete(root);
+        FileUtils.deleteDirectory(root.toFile());
         Files.deleteIfExists(log);
     }
 

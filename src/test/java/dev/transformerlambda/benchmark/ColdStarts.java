@@ -1,6 +1,5 @@
 package dev.transformerlambda.benchmark;
 
-import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.serving.PackagedFunction;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +11,7 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.io.FileUtils;
 
 /**
  * Cold starts of the packaged function: a fresh process each time with an empty model cache, the
@@ -62,7 +62,7 @@ final class ColdStarts {
                         r.libtorch());
             } finally {
                 Files.deleteIfExists(log);
-                ModelArtifact.delete(cache);
+                FileUtils.deleteDirectory(cache.toFile());
             }
         }
         return new Result(runs, new Run(median(results, Run::init), median(results, Run::firstAnswer),

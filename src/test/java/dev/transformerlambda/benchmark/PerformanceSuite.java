@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.commons.io.FileUtils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -118,7 +119,7 @@ public final class PerformanceSuite implements Callable<Integer> {
             System.err.println("the functions' logs are kept in " + work);
             throw e;
         }
-        ModelArtifact.delete(work);
+        FileUtils.deleteDirectory(work.toFile());
 
         System.err.println("bare DJL forward pass in this JVM");
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.io.FileUtils;
 
 /**
  * Training throughput of the {@code train} command: one epoch in a process of its own, as a user
@@ -50,7 +51,7 @@ final class TrainingRun {
             }
             return rate;
         } finally {
-            ModelArtifact.delete(output.getParent());
+            FileUtils.deleteDirectory(output.getParent().toFile());
         }
     }
 

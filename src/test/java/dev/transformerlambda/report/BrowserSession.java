@@ -3,7 +3,6 @@ package dev.transformerlambda.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.transformerlambda.model.ModelArtifact;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.commons.io.FileUtils;
 
 /**
  * A real headless Chromium driven over the DevTools protocol, for pages that do something: open a
@@ -93,7 +93,7 @@ public final class BrowserSession implements AutoCloseable {
             throw new AssertionError("chromium has no page to drive: " + targets.body());
         } catch (Exception | AssertionError e) {
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            ModelArtifact.delete(profile);
+            FileUtils.deleteDirectory(profile.toFile());
             Files.deleteIfExists(log);
             throw e;
         }
@@ -196,7 +196,7 @@ public final class BrowserSession implements AutoCloseable {
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                ModelArtifact.delete(profile);
+                FileUtils.deleteDirectory(profile.toFile());
                 break;
             } catch (IOException stillWritten) {
                 if (attempt == 10) {

@@ -13,8 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import dev.transformerlambda.model.ModelArtifact;
 import javax.imageio.ImageIO;
+import org.apache.commons.io.FileUtils;
 
 /**
  * Renders a page in a real headless browser (Debian's {@code chromium}) and checks what came out:
@@ -61,7 +61,7 @@ public final class HeadlessBrowser {
             return new Rendering(screenshot, ink[0], (int) ink[1], console);
         } finally {
             Files.deleteIfExists(log);
-            ModelArtifact.delete(profile);
+            FileUtils.deleteDirectory(profile.toFile());
         }
     }
 

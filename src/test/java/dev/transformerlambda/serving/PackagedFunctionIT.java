@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,7 +94,7 @@ class PackagedFunctionIT {
         if (s3 != null) {
             s3.close();
         }
-        ModelArtifact.delete(work);
+        FileUtils.deleteDirectory(work.toFile());
     }
 
     @Test
