@@ -4,6 +4,7 @@ import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import dev.transformerlambda.data.LabelledDataset;
 import dev.transformerlambda.data.LabelledText;
+import dev.transformerlambda.model.ClassificationMetrics;
 import dev.transformerlambda.model.Prediction;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.transformerlambda.model;
 
-import dev.transformerlambda.evaluation.ClassificationMetrics;
 import java.util.List;
 import java.util.Map;
 

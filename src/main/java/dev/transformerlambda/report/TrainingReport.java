@@ -1,7 +1,5 @@
 package dev.transformerlambda.report;
 
-import dev.transformerlambda.evaluation.ClassificationMetrics;
-import dev.transformerlambda.evaluation.ClassificationMetrics.ClassScores;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ArtifactManifest.Distillation;
 import dev.transformerlambda.model.ArtifactManifest.Epoch;
@@ -10,6 +8,8 @@ import dev.transformerlambda.model.ArtifactManifest.Lineage;
 import dev.transformerlambda.model.ArtifactManifest.Promotion;
 import dev.transformerlambda.model.ArtifactManifest.Source;
 import dev.transformerlambda.model.ArtifactManifest.TrainingSummary;
+import dev.transformerlambda.model.ClassificationMetrics;
+import dev.transformerlambda.model.ClassificationMetrics.ClassScores;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.ModelConfig;
 import dev.transformerlambda.report.Charts.Marker;

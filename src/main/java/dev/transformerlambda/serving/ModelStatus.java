@@ -1,7 +1,7 @@
 package dev.transformerlambda.serving;
 
-import dev.transformerlambda.evaluation.ClassificationMetrics;
 import dev.transformerlambda.model.ArtifactManifest.Lineage;
+import dev.transformerlambda.model.ClassificationMetrics;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package dev.transformerlambda.training;
 
-import dev.transformerlambda.evaluation.ClassificationMetrics;
 import dev.transformerlambda.model.ArtifactManifest.Source;
+import dev.transformerlambda.model.ClassificationMetrics;
 import java.util.List;
 
 /**

@@ -12,7 +12,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.XavierInitializer;
-import dev.transformerlambda.evaluation.ClassificationMetrics;
 import dev.transformerlambda.model.ArtifactManifest.TrainingSummary;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.transformerlambda.evaluation.ClassificationMetrics;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ArtifactManifest.Distillation;
 import dev.transformerlambda.model.ArtifactManifest.Epoch;
@@ -15,6 +14,7 @@ import dev.transformerlambda.model.ArtifactManifest.Source;
 import dev.transformerlambda.model.ArtifactManifest.DataFile;
 import dev.transformerlambda.model.ArtifactManifest.LeftOut;
 import dev.transformerlambda.model.ArtifactManifest.TrainingSummary;
+import dev.transformerlambda.model.ClassificationMetrics;
 import dev.transformerlambda.model.DefaultModelTest;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.ModelConfig;

@@ -1,10 +1,10 @@
-package dev.transformerlambda.evaluation;
+package dev.transformerlambda.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.transformerlambda.evaluation.ClassificationMetrics.ClassScores;
+import dev.transformerlambda.model.ClassificationMetrics.ClassScores;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.transformerlambda.evaluation;
+package dev.transformerlambda.model;
 
 import java.util.LinkedHashMap;
 import java.util.List;
