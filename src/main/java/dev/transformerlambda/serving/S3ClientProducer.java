@@ -1,6 +1,6 @@
-package dev.transformerlambda.aws;
+package dev.transformerlambda.serving;
 
-import dev.transformerlambda.serving.ServingConfig;
+import dev.transformerlambda.aws.AwsClients;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
