@@ -25,15 +25,10 @@ import dev.transformerlambda.data.LabelledDataset;
 import dev.transformerlambda.data.ValidationSplit;
 import dev.transformerlambda.evaluation.Evaluator;
 import dev.transformerlambda.model.ArtifactManifest;
-import dev.transformerlambda.model.ArtifactManifest.Distillation;
 import dev.transformerlambda.model.ArtifactManifest.Epoch;
 import dev.transformerlambda.model.ArtifactManifest.LearningRate;
-import dev.transformerlambda.model.ArtifactManifest.Lineage;
-import dev.transformerlambda.model.ArtifactManifest.Source;
-import dev.transformerlambda.model.ArtifactManifest.TrainingSummary;
 import dev.transformerlambda.model.ClassifierTranslator;
 import dev.transformerlambda.model.ModelArtifact;
-import dev.transformerlambda.model.ModelConfig;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.report.TrainingReport;
 import java.io.DataInputStream;
@@ -52,7 +47,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.apache.commons.io.FileUtils;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -170,8 +164,8 @@ public final class ClassifierTrainer {
             }
             FileUtils.deleteDirectory(staging.resolve(".resume").toFile());
             double seconds = (System.nanoTime() - started) / 1e9;
-            ArtifactManifest described =
-                    manifest(start, labels, split, evaluation, fit, scored, seconds, devices, staging, softTargets);
+            ArtifactManifest described = TrainingManifest.describe(options, start, labels, split, evaluation, fit,
+                    scored.metrics(), seconds, devices, staging, softTargets);
             // The report before the manifest, which lists it with its sha256.
             TrainingReport.write(staging, described);
             ArtifactManifest manifest = ModelArtifact.writeManifest(staging, described);
@@ -226,50 +220,6 @@ public final class ClassifierTrainer {
             }
         }
         return labels;
-    }
-
-    private ArtifactManifest manifest(EncoderStart start, List<String> labels, ValidationSplit split,
-            LabelledDataset evaluation, Fit fit, Evaluator.Result scored, double seconds, Device[] devices,
-            Path staging, SoftTargets softTargets) throws IOException {
-        Instant now = Instant.now();
-        LabelledDataset train = split.train();
-        LabelledDataset validation = split.validation();
-        TrainingSummary training = new TrainingSummary(train.source(), train.sha256(),
-                evaluation == null ? null : evaluation.source(), evaluation == null ? null : evaluation.sha256(),
-                split.description(), validation.sha256(), train.size(), evaluation == null ? 0 : evaluation.size(),
-                validation.size(), fit.epochs(), fit.bestEpoch(), options.batchSize(), options.learningRate(),
-                options.headLearningRate(), options.maxGradNorm(), options.weightDecay(), options.warmupFraction(),
-                options.tokenDropout(), options.patience(), options.seed(), seconds,
-                Arrays.stream(devices).map(Device::toString).collect(Collectors.joining(",")), fit.history(),
-                split.files().stream().map(f -> new ArtifactManifest.DataFile(f.source(), f.sha256(), f.rows())).toList(),
-                split.leftOut().stream().map(l -> new ArtifactManifest.LeftOut(l.reason(), l.rows())).toList(),
-                options.batchTokens() > 0 ? options.batchTokens() : null);
-        ModelConfig config = start.config();
-        String version = ModelArtifact.newVersion(now, staging);
-        return new ArtifactManifest(options.name(), version, now.toString(), ArtifactManifest.FORMAT,
-                config.family().architecture(), config, config.maxLength(), labels, ModelArtifact.TOKENIZER,
-                ModelArtifact.WEIGHTS, training, scored.metrics(), fit.best().metrics(), lineage(start, softTargets),
-                engineVersions(), null, List.of());
-    }
-
-    private static Lineage lineage(EncoderStart start, SoftTargets softTargets) {
-        if (softTargets == null) {
-            return start.lineage();
-        }
-        Source pretrained = start.lineage() == null ? null : start.lineage().pretrained();
-        StudentEmbeddings embeddings = softTargets.studentEmbeddings();
-        return new Lineage(pretrained, softTargets.teacher(), new Distillation(softTargets.augmentation(),
-                softTargets.unlabelledTexts().size() - softTargets.givenUnlabelled(), softTargets.givenUnlabelled(),
-                softTargets.labelWeight(), DistillationLoss.DESCRIPTION,
-                softTargets.teacherEvaluation(),
-                embeddings == null ? null : embeddings.describe()));
-    }
-
-    /** The outcome of the optimisation loop: the best epoch, its evaluation, epochs run. */
-    private record Fit(int bestEpoch, Evaluator.Result best, List<Epoch> history) {
-        int epochs() {
-            return history.size();
-        }
     }
 
     private Fit fit(Model model, HuggingFaceTokenizer tokenizer, TokenizedBatches batches, Loss loss, List<String> labels,
@@ -439,14 +389,5 @@ public final class ClassifierTrainer {
             optimizer.finishStep();
             return loss;
         }
-    }
-
-    private static Map<String, String> engineVersions() {
-        Map<String, String> versions = new LinkedHashMap<>();
-        versions.put("djl", Engine.getDjlVersion());
-        versions.put("engine", Engine.getInstance().getEngineName());
-        versions.put("engineVersion", Engine.getInstance().getVersion());
-        versions.put("java", System.getProperty("java.version"));
-        return versions;
     }
 }
