@@ -4,14 +4,15 @@ import dev.transformerlambda.training.TrainingProgress;
 import java.time.Duration;
 
 /**
- * Bounds on the time left to score texts that come shortest first, from the pace of the batches
+ * A range for the time left to score texts that come shortest first, from the pace of the batches
  * just scored. Every batch left is at least as long as those, so it costs at least what one of them
- * did: the lower bound. A batch is padded to its longest text, and its fixed cost spreads over more
- * characters as the texts grow, so a padded character left costs at most what one of them did: the
- * upper bound. (Attention's cost per character grows with length, but at a sentence's length it is a
- * small share of an encoder's.)
+ * did: the low end. A batch is padded to its longest text, and its fixed cost spreads over more
+ * characters as the texts grow, so were the cost of a padded character the same at every length, one
+ * left would cost at most what one of them did: the high end. It is not quite: attention and memory
+ * traffic grow with length, and scoring SST-5's texts with bge-small the longest batches ran up to 13%
+ * past the high end (docs/accuracy.md), so the range is an estimate, not a bound.
  */
-record ScoringTimeLeft(Duration atLeast, Duration atMost) {
+record ScoringTimeLeft(Duration low, Duration high) {
 
     /**
      * @param seconds how long the recent batches took
@@ -29,6 +30,6 @@ record ScoringTimeLeft(Duration atLeast, Duration atMost) {
 
     @Override
     public String toString() {
-        return TrainingProgress.format(atLeast) + " to " + TrainingProgress.format(atMost);
+        return TrainingProgress.format(low) + " to " + TrainingProgress.format(high);
     }
 }

@@ -69,8 +69,8 @@ public final class TeacherLogits {
         int[] order = IntStream.range(0, texts.size()).boxed()
                 .sorted(Comparator.comparingInt(i -> texts.get(i).length())).mapToInt(Integer::intValue).toArray();
         float[][] logits = new float[texts.size()][];
-        // The texts come shortest first, so the time left is bounded from the pace of the last batches:
-        // see ScoringTimeLeft.
+        // The texts come shortest first, so the time left follows the pace of the last batches and the
+        // lengths still to come: see ScoringTimeLeft.
         long paddedLeft = 0;
         for (int from = 0; from < order.length; from += BATCH) {
             paddedLeft += padded(texts, order, from);

@@ -18,7 +18,7 @@ class ScoringTimeLeftTest {
     }
 
     @Test
-    void theTimeLeftLiesBetweenTheBoundsAtEveryPointOfAScoringShortestFirst() {
+    void whenAPaddedCharacterCostsTheSameAtEveryLengthTheTimeLeftLiesInTheRange() {
         // Phrase-like lengths: many short texts, a tail of sentences.
         Random random = new Random(7);
         int[] lengths = random.ints(20_000, 0, 1000).map(r -> 1 + r * r / 4000).sorted().toArray();
@@ -36,10 +36,10 @@ class ScoringTimeLeftTest {
             long left = Arrays.stream(padded, done, batches).sum();
             double actual = Arrays.stream(costs, done, batches).sum();
 
-            ScoringTimeLeft bounds = ScoringTimeLeft.of(seconds, window, recent, batches - done, left);
+            ScoringTimeLeft range = ScoringTimeLeft.of(seconds, window, recent, batches - done, left);
 
-            assertTrue(bounds.atLeast().toMillis() <= Math.ceil(actual * 1000), done + ": " + bounds + ", took " + actual);
-            assertTrue(bounds.atMost().toMillis() >= Math.floor(actual * 1000), done + ": " + bounds + ", took " + actual);
+            assertTrue(range.low().toMillis() <= Math.ceil(actual * 1000), done + ": " + range + ", took " + actual);
+            assertTrue(range.high().toMillis() >= Math.floor(actual * 1000), done + ": " + range + ", took " + actual);
         }
     }
 
@@ -47,8 +47,8 @@ class ScoringTimeLeftTest {
     void readsAsARangeOfMinutes() {
         ScoringTimeLeft left = ScoringTimeLeft.of(10, 20, 10_000, 600, 1_200_000);
 
-        assertEquals(Duration.ofMinutes(5), left.atLeast());
-        assertEquals(Duration.ofMinutes(20), left.atMost());
+        assertEquals(Duration.ofMinutes(5), left.low());
+        assertEquals(Duration.ofMinutes(20), left.high());
         assertEquals("5:00 to 20:00", left.toString());
     }
 }
