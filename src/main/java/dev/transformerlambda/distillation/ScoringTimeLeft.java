@@ -8,9 +8,9 @@ import java.time.Duration;
  * just scored. Every batch left is at least as long as those, so it costs at least what one of them
  * did: the low end. A batch is padded to its longest text, and its fixed cost spreads over more
  * characters as the texts grow, so were the cost of a padded character the same at every length, one
- * left would cost at most what one of them did: the high end. It is not quite the same (scoring
- * SST-5's texts with bge-small, the longest batches ran up to 13% past the high end: docs/accuracy.md;
- * the cause, perhaps attention or memory traffic, not profiled), so the range is an estimate, not a bound.
+ * left would cost at most what one of them did: the high end. It is not quite the same: the longest
+ * batches of a real scoring ran past the high end (docs/accuracy.md; the cause not profiled), so the
+ * range is an estimate, not a bound.
  */
 record ScoringTimeLeft(Duration low, Duration high) {
 
