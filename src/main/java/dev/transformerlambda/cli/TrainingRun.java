@@ -1,10 +1,10 @@
 package dev.transformerlambda.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.transformerlambda.data.DataSource;
 import dev.transformerlambda.data.LabelledDataset;
 import dev.transformerlambda.data.LabelledText;
 import dev.transformerlambda.data.ValidationSplit;
+import dev.transformerlambda.json.Json;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ArtifactManifest.Promotion;
 import dev.transformerlambda.model.ModelArtifact;
@@ -104,10 +104,9 @@ final class TrainingRun {
 
     /** One JSON object a line, {@code label} and {@code text}: any text survives, tabs and line breaks included. */
     private static void writeJsonLines(LabelledDataset data, Path file) throws IOException {
-        ObjectMapper json = new ObjectMapper();
         try (BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (LabelledText example : data.examples()) {
-                writer.write(json.writeValueAsString(Map.of("label", example.label(), "text", example.text())));
+                writer.write(Json.MAPPER.writeValueAsString(Map.of("label", example.label(), "text", example.text())));
                 writer.newLine();
             }
         }

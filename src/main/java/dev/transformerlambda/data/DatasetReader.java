@@ -4,11 +4,11 @@ import dev.transformerlambda.digest.Sha256;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.transformerlambda.data.MalformedDataException.Problem;
+import dev.transformerlambda.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -41,7 +41,6 @@ public final class DatasetReader {
     /** Enough to show a pattern without burying the first error. */
     static final int MAX_REPORTED_PROBLEMS = 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final CsvMapper CSV =
             CsvMapper.builder()
                     .enable(CsvParser.Feature.WRAP_AS_ARRAY)
@@ -141,7 +140,7 @@ public final class DatasetReader {
             }
             JsonNode node;
             try {
-                node = JSON.readTree(json);
+                node = Json.MAPPER.readTree(json);
             } catch (JsonProcessingException e) {
                 rows.problem(line, "not valid JSON: " + e.getOriginalMessage());
                 continue;

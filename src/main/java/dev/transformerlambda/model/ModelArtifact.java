@@ -8,10 +8,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.transformerlambda.digest.Sha256;
+import dev.transformerlambda.json.Json;
 import dev.transformerlambda.model.ArtifactManifest.ArtifactFile;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -50,11 +48,6 @@ public final class ModelArtifact {
      */
     public static final String REPORT = "report.html";
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper()
-                    .enable(SerializationFeature.INDENT_OUTPUT)
-                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     private static final DateTimeFormatter VERSION_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -84,7 +77,7 @@ public final class ModelArtifact {
             files.add(describe(dir, REPORT));
         }
         ArtifactManifest complete = manifest.withFiles(files);
-        JSON.writeValue(dir.resolve(MANIFEST).toFile(), complete);
+        Json.INDENTED.writeValue(dir.resolve(MANIFEST).toFile(), complete);
         return complete;
     }
 
@@ -273,7 +266,7 @@ public final class ModelArtifact {
             throw new InvalidArtifactException(name + ": no " + MANIFEST + "; is this a model artifact directory?");
         }
         try {
-            return JSON.readValue(file.toFile(), ArtifactManifest.class);
+            return Json.MAPPER.readValue(file.toFile(), ArtifactManifest.class);
         } catch (JsonProcessingException e) {
             throw new InvalidArtifactException(name + "/" + MANIFEST + ": not a valid manifest: "
                     + e.getOriginalMessage(), e);
@@ -289,6 +282,6 @@ public final class ModelArtifact {
 
     /** The manifest as JSON, as it is written to {@code manifest.json}. */
     public static String toJson(ArtifactManifest manifest) throws JsonProcessingException {
-        return JSON.writeValueAsString(manifest);
+        return Json.INDENTED.writeValueAsString(manifest);
     }
 }

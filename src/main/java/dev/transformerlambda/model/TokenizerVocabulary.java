@@ -1,7 +1,7 @@
 package dev.transformerlambda.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.transformerlambda.json.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -30,7 +30,7 @@ public final class TokenizerVocabulary {
 
     /** The whole vocabulary: each token's id. */
     public static Map<String, Integer> read(Path tokenizerJson) throws IOException {
-        JsonNode vocab = new ObjectMapper().readTree(tokenizerJson.toFile()).path("model").path("vocab");
+        JsonNode vocab = Json.MAPPER.readTree(tokenizerJson.toFile()).path("model").path("vocab");
         Map<String, Integer> ids = new HashMap<>();
         vocab.fields().forEachRemaining(entry -> ids.put(entry.getKey(), entry.getValue().asInt()));
         return ids;

@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.transformerlambda.json.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -100,12 +99,11 @@ public final class TreebankSpelling {
 
     /** {@link #addTo(ObjectNode)} for a {@code tokenizer.json} file, rewritten in place when it changes. */
     public static boolean addTo(Path tokenizerJson) throws IOException {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = (ObjectNode) mapper.readTree(tokenizerJson.toFile());
+        ObjectNode root = (ObjectNode) Json.MAPPER.readTree(tokenizerJson.toFile());
         if (!addTo(root)) {
             return false;
         }
-        mapper.writeValue(tokenizerJson.toFile(), root);
+        Json.INDENTED.writeValue(tokenizerJson.toFile(), root);
         return true;
     }
 

@@ -1,10 +1,9 @@
 package dev.transformerlambda.model;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.transformerlambda.json.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.text.Normalizer;
@@ -126,9 +125,7 @@ public final class WordPieceTrainer {
             vocab.put(vocabulary.get(id), id);
         }
 
-        new ObjectMapper()
-                .enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(file.toFile(), root);
+        Json.INDENTED.writeValue(file.toFile(), root);
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.transformerlambda.pretrained;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.transformerlambda.json.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -12,7 +12,6 @@ import java.nio.file.Path;
  */
 final class HuggingFaceBertConfig {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final float DEFAULT_LAYER_NORM_EPS = 1e-12f; // BertConfig's default
 
     private HuggingFaceBertConfig() {}
@@ -20,7 +19,7 @@ final class HuggingFaceBertConfig {
     static BertShape read(Path configJson) throws IOException {
         JsonNode config;
         try {
-            config = JSON.readTree(configJson.toFile());
+            config = Json.MAPPER.readTree(configJson.toFile());
         } catch (IOException e) {
             throw new InvalidCheckpointException(configJson + ": not readable JSON: " + e.getMessage(), e);
         }

@@ -1,7 +1,7 @@
 package dev.transformerlambda.pretrained;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.transformerlambda.json.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,7 +22,6 @@ import java.util.function.Predicate;
  */
 final class SafetensorsFile {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private SafetensorsFile() {}
 
@@ -48,7 +47,7 @@ final class SafetensorsFile {
             channel.read(headerBytes, Long.BYTES);
             JsonNode header;
             try {
-                header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
+                header = Json.MAPPER.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new InvalidCheckpointException(file + ": the header is not JSON: " + e.getMessage(), e);
             }

@@ -1,9 +1,8 @@
 package dev.transformerlambda.registry;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.transformerlambda.aws.MissingKeys;
 import dev.transformerlambda.digest.Sha256;
+import dev.transformerlambda.json.Json;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ArtifactManifest.ArtifactFile;
 import dev.transformerlambda.model.ArtifactManifest.Lineage;
@@ -52,8 +51,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class ModelRegistry {
 
     private static final Logger LOG = Logger.getLogger(ModelRegistry.class);
-    private static final ObjectMapper JSON =
-            new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final int PRECONDITION_FAILED = 412;
     private static final int NOT_MODIFIED = 304;
     private static final int NOT_FOUND = 404;
@@ -263,7 +260,7 @@ public final class ModelRegistry {
             request.ifNoneMatch("*");
         }
         try {
-            s3.putObject(request.build(), RequestBody.fromBytes(JSON.writeValueAsBytes(pointer)));
+            s3.putObject(request.build(), RequestBody.fromBytes(Json.MAPPER.writeValueAsBytes(pointer)));
         } catch (S3Exception e) {
             if (e.statusCode() != PRECONDITION_FAILED && e.statusCode() != CONFLICT) {
                 throw e;
@@ -537,7 +534,7 @@ public final class ModelRegistry {
             byte[] bytes = s3.getObjectAsBytes(GetObjectRequest.builder().bucket(uri.bucket())
                     .key(uri.versionPrefix(version) + ModelArtifact.MANIFEST)
                     .overrideConfiguration(downloadTimeouts()).build()).asByteArray();
-            return Optional.of(JSON.readValue(bytes, ArtifactManifest.class));
+            return Optional.of(Json.MAPPER.readValue(bytes, ArtifactManifest.class));
         } catch (S3Exception e) {
             if (e.statusCode() == NOT_FOUND) {
                 return Optional.empty();
@@ -600,7 +597,7 @@ public final class ModelRegistry {
 
     private CurrentPointer parsePointer(byte[] bytes) throws RegistryException {
         try {
-            CurrentPointer pointer = JSON.readValue(bytes, CurrentPointer.class);
+            CurrentPointer pointer = Json.MAPPER.readValue(bytes, CurrentPointer.class);
             if (pointer.version() == null || pointer.version().isBlank()) {
                 throw new RegistryException(uri + "/" + RegistryUri.POINTER + " names no version");
             }

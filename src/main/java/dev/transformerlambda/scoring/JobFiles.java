@@ -1,9 +1,6 @@
 package dev.transformerlambda.scoring;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.transformerlambda.json.Json;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -18,11 +15,6 @@ final class JobFiles {
 
     static final String JOB = "_job.json";
     static final String MANIFEST = "_manifest.json";
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     private JobFiles() {}
 
@@ -46,7 +38,7 @@ final class JobFiles {
             String finished, double scoringSeconds, String command) {}
 
     static byte[] bytes(Object record) throws IOException {
-        return JSON.writeValueAsBytes(record);
+        return Json.INDENTED.writeValueAsBytes(record);
     }
 
     static <T> Optional<T> read(ScoringFolder folder, String name, Class<T> type) throws IOException {
@@ -55,7 +47,7 @@ final class JobFiles {
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readValue(bytes.get(), type));
+            return Optional.of(Json.MAPPER.readValue(bytes.get(), type));
         } catch (IOException e) {
             throw new IOException(folder.locate(name) + " is not a scoring job's file: " + e.getMessage(), e);
         }

@@ -1,8 +1,8 @@
 package dev.transformerlambda.scoring;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import ai.djl.translate.TranslateException;
+import dev.transformerlambda.json.Json;
 import dev.transformerlambda.metrics.EmbeddedMetrics;
 import dev.transformerlambda.metrics.EmbeddedMetrics.Unit;
 import dev.transformerlambda.model.Prediction;
@@ -43,7 +43,6 @@ public final class ScoringJob {
     /** How often a running split reports its progress. */
     private static final long PROGRESS_NANOS = 10_000_000_000L;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a job scores, besides the model: the rows' rules and how the inputs are cut. */
     public record Settings(RowRules rules, long splitSize, double maxErrorRate, int threads, int batchSize) {}
@@ -296,7 +295,7 @@ public final class ScoringJob {
         for (int i = 0; i < round.size(); i++) {
             Text row = round.get(i);
             Prediction prediction = predictions.get(i);
-            ObjectNode line = JSON.createObjectNode();
+            ObjectNode line = Json.MAPPER.createObjectNode();
             line.put("id", row.id());
             line.put("label", prediction.label());
             line.put("score", prediction.score());
@@ -305,14 +304,14 @@ public final class ScoringJob {
             if (row.input() != null) {
                 line.set("input", row.input());
             }
-            out.write(JSON.writeValueAsString(line));
+            out.write(Json.MAPPER.writeValueAsString(line));
             out.write('\n');
         }
         return round.size();
     }
 
     private static void writeRefused(Refused row, BufferedWriter out) throws IOException {
-        ObjectNode line = JSON.createObjectNode();
+        ObjectNode line = Json.MAPPER.createObjectNode();
         line.put("object", row.position().object());
         if (row.position().line() > 0) {
             line.put("line", row.position().line());
@@ -321,7 +320,7 @@ public final class ScoringJob {
         }
         line.put("reason", row.reason());
         line.put("input", row.input());
-        out.write(JSON.writeValueAsString(line));
+        out.write(Json.MAPPER.writeValueAsString(line));
         out.write('\n');
     }
 

@@ -3,13 +3,13 @@ package dev.transformerlambda.scoring;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.transformerlambda.data.DataFormat;
+import dev.transformerlambda.json.Json;
 import dev.transformerlambda.scoring.InputRow.Refused;
 import dev.transformerlambda.scoring.InputRow.RowPosition;
 import dev.transformerlambda.scoring.InputRow.Text;
@@ -39,7 +39,6 @@ final class SplitReader implements Closeable {
     /** A longer line is refused unread rather than held in memory. */
     static final int MAX_LINE_BYTES = 8 << 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final CsvMapper CSV = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY).build();
 
     private final Split split;
@@ -157,7 +156,7 @@ final class SplitReader implements Closeable {
     private InputRow jsonRow(RowPosition where, String text) {
         JsonNode node;
         try {
-            node = JSON.readTree(text);
+            node = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             return new Refused(where, text, "not valid JSON: " + e.getOriginalMessage());
         }

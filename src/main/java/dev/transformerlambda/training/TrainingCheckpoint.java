@@ -2,9 +2,8 @@ package dev.transformerlambda.training;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.transformerlambda.digest.Sha256;
+import dev.transformerlambda.json.Json;
 import dev.transformerlambda.model.ArtifactManifest;
 import dev.transformerlambda.model.ClassificationMetrics;
 import java.io.ByteArrayInputStream;
@@ -42,9 +41,6 @@ record TrainingCheckpoint(String fingerprint, int epoch, int stepsDone, int best
     static final String RANDOM = "random.bin";
     static final List<String> FILES = List.of(METADATA, WEIGHTS, BEST_WEIGHTS, OPTIMIZER, RANDOM);
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     /** The state files; the caller writes {@link #WEIGHTS} and {@link #BEST_WEIGHTS} into {@code dir}. */
     static TrainingCheckpoint write(Path dir, TrainingCheckpoint withoutHashes, NDList optimizerState, Random random)
             throws IOException {
@@ -61,7 +57,7 @@ record TrainingCheckpoint(String fingerprint, int epoch, int stepsDone, int best
         TrainingCheckpoint complete = new TrainingCheckpoint(withoutHashes.fingerprint(), withoutHashes.epoch(),
                 withoutHashes.stepsDone(), withoutHashes.bestEpoch(), withoutHashes.best(), withoutHashes.history(),
                 hashes);
-        JSON.writeValue(dir.resolve(METADATA).toFile(), complete);
+        Json.INDENTED.writeValue(dir.resolve(METADATA).toFile(), complete);
         return complete;
     }
 
@@ -74,7 +70,7 @@ record TrainingCheckpoint(String fingerprint, int epoch, int stepsDone, int best
     static TrainingCheckpoint read(Path dir, String expectedFingerprint) throws IOException {
         TrainingCheckpoint checkpoint;
         try {
-            checkpoint = JSON.readValue(dir.resolve(METADATA).toFile(), TrainingCheckpoint.class);
+            checkpoint = Json.MAPPER.readValue(dir.resolve(METADATA).toFile(), TrainingCheckpoint.class);
         } catch (IOException e) {
             throw new IOException("the checkpoint in " + dir + " is unreadable (" + e.getMessage()
                     + "); delete it to start over", e);
