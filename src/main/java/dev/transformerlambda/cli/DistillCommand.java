@@ -7,7 +7,6 @@ import dev.transformerlambda.data.LabelledText;
 import dev.transformerlambda.data.ValidationSplit;
 import dev.transformerlambda.digest.Sha256;
 import dev.transformerlambda.distillation.Augmenter;
-import dev.transformerlambda.distillation.ConstituentSwaps;
 import dev.transformerlambda.distillation.TeacherEmbeddings;
 import dev.transformerlambda.distillation.TeacherLogits;
 import dev.transformerlambda.distillation.TrainingWords;
@@ -83,10 +82,6 @@ public final class DistillCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     double ngramRate = 0.25;
 
-    @Option(names = "--swaps-per-text", description = "New sentences to try per training sentence by swapping one of"
-            + " its phrases for another training phrase with the same first word (0: none) (default: ${DEFAULT-VALUE}).")
-    int swapsPerText = 0;
-
     @Option(names = "--unlabelled-data", paramLabel = "PATH|s3://BUCKET/KEY", description = "Texts without labels"
             + " for the teacher to label too (with their augmented texts): .tsv or .csv with a 'text' column, or"
             + " .jsonl with a 'text' field; any label is ignored. Texts also in the training, validation or"
@@ -145,19 +140,12 @@ public final class DistillCommand implements Callable<Integer> {
                 WordNeighbours neighbours = embeddings == null ? null
                         : neighbours(embeddings, split.trainSentences(), given, log);
                 WordReplacement replacement = replacementFor(trainTexts, neighbours);
-                List<String> made = new ArrayList<>(augmenter.augment(split.trainSentences(), replacement));
-                String augmentation = augmenter.describe(replacement);
-                if (swapsPerText > 0) {
-                    ConstituentSwaps swaps = new ConstituentSwaps(swapsPerText, seed + 3);
-                    List<String> swapped = swaps.swap(split.trainSentences(), trainTexts);
-                    log.printf("constituent swaps: %d sentences made%n", swapped.size());
-                    made.addAll(swapped);
-                    augmentation += "; " + swaps.describe();
-                }
-                augmentation += ", from the " + split.trainSentences().size() + " training sentences";
-                List<String> augmented = unseen("augmented", made, known, log);
+                List<String> augmented = unseen("augmented", augmenter.augment(split.trainSentences(), replacement),
+                        known, log);
                 List<String> texts = new ArrayList<>(trainTexts);
                 texts.addAll(augmented);
+                String augmentation = augmenter.describe(replacement) + ", from the " + split.trainSentences().size()
+                        + " training sentences";
                 log.printf("teacher %s %s (%s): %d training texts and %d augmented ones (%s)%n", manifest.name(),
                         manifest.version(), manifest.architecture(), trainTexts.size(), augmented.size(),
                         augmentation);
