@@ -22,7 +22,6 @@ import java.util.function.Predicate;
  */
 final class SafetensorsFile {
 
-
     private SafetensorsFile() {}
 
     /**

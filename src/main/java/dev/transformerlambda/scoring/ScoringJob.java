@@ -43,7 +43,6 @@ public final class ScoringJob {
     /** How often a running split reports its progress. */
     private static final long PROGRESS_NANOS = 10_000_000_000L;
 
-
     /** What a job scores, besides the model: the rows' rules and how the inputs are cut. */
     public record Settings(RowRules rules, long splitSize, double maxErrorRate, int threads, int batchSize) {}
 
