@@ -54,7 +54,6 @@ import software.amazon.awssdk.services.s3.S3Client;
                 + " a BERT-family teacher's.")
 public final class DistillCommand implements Callable<Integer> {
 
-    private static final int EVALUATION_BATCH = 64;
     /** TinyBERT's number of candidates per word. */
     private static final int NEIGHBOURS = 15;
 
@@ -187,7 +186,7 @@ public final class DistillCommand implements Callable<Integer> {
                 if (evaluation != null) {
                     try (Predictor<List<String>, List<Prediction>> predictor = model.newPredictor()) {
                         teacherEvaluation = Evaluator.evaluate(predictor, manifest.labels(), evaluation,
-                                EVALUATION_BATCH).metrics();
+                                Evaluator.BATCH).metrics();
                     }
                     log.printf("teacher on %s: accuracy %.4f, macro-F1 %.4f%n", evaluation.source(),
                             teacherEvaluation.accuracy(), teacherEvaluation.macroF1());

@@ -37,7 +37,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Labelled data: .tsv, .csv or .jsonl, local or on S3.")
     String data;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "" + Evaluator.BATCH, description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--as-typed",

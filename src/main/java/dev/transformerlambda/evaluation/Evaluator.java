@@ -22,6 +22,9 @@ public final class Evaluator {
         }
     }
 
+    /** Texts per forward pass when a whole data set is scored: validation, evaluation, the gate. */
+    public static final int BATCH = 64;
+
     /**
      * Classifies every example of {@code data}, {@code batchSize} texts per forward pass.
      *

@@ -39,8 +39,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class ClassifierTrainer {
 
-    private static final int EVALUATION_BATCH = 64;
-
     private final TrainingOptions options;
     private final PrintWriter log;
     private final boolean terminal;
@@ -172,7 +170,7 @@ public final class ClassifierTrainer {
         }
         try (Predictor<List<String>, List<Prediction>> predictor =
                 model.newPredictor(new ClassifierTranslator(tokenizer, labels))) {
-            Evaluator.Result result = Evaluator.evaluate(predictor, labels, evaluation, EVALUATION_BATCH);
+            Evaluator.Result result = Evaluator.evaluate(predictor, labels, evaluation, Evaluator.BATCH);
             log.printf("evaluation (%s, scored once): accuracy %.4f, macro-F1 %.4f%n", evaluation.source(),
                     result.metrics().accuracy(), result.metrics().macroF1());
             return result;

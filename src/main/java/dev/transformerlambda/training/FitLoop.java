@@ -43,8 +43,6 @@ import java.util.Random;
  */
 final class FitLoop {
 
-    private static final int EVALUATION_BATCH = 64;
-
     private final TrainingOptions options;
     private final PrintWriter log;
     private final boolean terminal;
@@ -139,7 +137,7 @@ final class FitLoop {
                 TrainingProgress.EpochPace pace = progress.takeEpoch();
                 Evaluator.Result result;
                 try (Predictor<List<String>, List<Prediction>> predictor = model.newPredictor(translator)) {
-                    result = Evaluator.evaluate(predictor, labels, validation, EVALUATION_BATCH);
+                    result = Evaluator.evaluate(predictor, labels, validation, Evaluator.BATCH);
                 }
                 boolean improved = best == null || result.metrics().accuracy() > best.metrics().accuracy();
                 Epoch summary = new Epoch(epoch, pace.meanLoss(), result.metrics().accuracy(),

@@ -27,8 +27,6 @@ import org.apache.commons.io.FileUtils;
  */
 public final class PromotionGate {
 
-    private static final int BATCH = 64;
-
     private final ModelRegistry registry;
     private final double margin;
 
@@ -142,7 +140,7 @@ public final class PromotionGate {
             throws IOException, TranslateException {
         try (TextClassifier classifier = ModelArtifact.loadVerified(dir, manifest, dir.toString());
                 Predictor<List<String>, List<Prediction>> predictor = classifier.newPredictor()) {
-            return Evaluator.evaluate(predictor, classifier.manifest().labels(), evaluation, BATCH)
+            return Evaluator.evaluate(predictor, classifier.manifest().labels(), evaluation, Evaluator.BATCH)
                     .metrics().accuracy();
         }
     }
