@@ -62,6 +62,19 @@ public final class ModelArtifact {
     }
 
     /**
+     * Loads a weights file that {@link #writeWeights} wrote during training (the kept epoch's, a
+     * checkpoint's) into {@code block}; an artifact's weights load through {@link #load}, which also
+     * checks them against the manifest.
+     */
+    public static void readWeights(Path file, Block block, NDManager manager) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            block.loadParameters(manager, in);
+        } catch (MalformedModelException e) {
+            throw new IOException(file + ": the weights do not fit the model: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Writes {@code manifest.json} into {@code dir}, which must already hold the tokenizer and the
      * weights; the manifest written lists the size and sha256 of each, and of the report if {@code
      * dir} holds one.

@@ -1,11 +1,9 @@
 package dev.transformerlambda.training;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import dev.transformerlambda.model.ModelArtifact;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -38,12 +36,7 @@ final class Checkpointer {
 
         /** Loads the checkpoint's latest weights into {@code block}. */
         void loadWeights(Block block, NDManager manager) throws IOException {
-            try (DataInputStream in = new DataInputStream(
-                    Files.newInputStream(dir.resolve(TrainingCheckpoint.WEIGHTS)))) {
-                block.loadParameters(manager, in);
-            } catch (MalformedModelException e) {
-                throw new IOException("the checkpoint's weights do not fit the model: " + e.getMessage(), e);
-            }
+            ModelArtifact.readWeights(dir.resolve(TrainingCheckpoint.WEIGHTS), block, manager);
         }
 
         /** Puts the checkpoint's best weights where the run keeps its best epoch's. */

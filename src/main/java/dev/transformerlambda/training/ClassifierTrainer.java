@@ -1,7 +1,6 @@
 package dev.transformerlambda.training;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -17,7 +16,6 @@ import dev.transformerlambda.model.ClassifierTranslator;
 import dev.transformerlambda.model.ModelArtifact;
 import dev.transformerlambda.model.Prediction;
 import dev.transformerlambda.report.TrainingReport;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -163,11 +161,7 @@ public final class ClassifierTrainer {
     /** Scores the kept epoch's weights on the evaluation data: once, after every choice is made. */
     private Evaluator.Result scoreOnce(Model model, HuggingFaceTokenizer tokenizer, List<String> labels,
             LabelledDataset evaluation, Path staging) throws IOException, TranslateException {
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(staging.resolve(ModelArtifact.WEIGHTS)))) {
-            model.getBlock().loadParameters(model.getNDManager(), in);
-        } catch (MalformedModelException e) {
-            throw new IOException("the kept weights do not fit the model: " + e.getMessage(), e);
-        }
+        ModelArtifact.readWeights(staging.resolve(ModelArtifact.WEIGHTS), model.getBlock(), model.getNDManager());
         try (Predictor<List<String>, List<Prediction>> predictor =
                 model.newPredictor(new ClassifierTranslator(tokenizer, labels))) {
             Evaluator.Result result = Evaluator.evaluate(predictor, labels, evaluation, Evaluator.BATCH);
