@@ -1,6 +1,7 @@
 package dev.transformerlambda.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.transformerlambda.training.TrainingOptions;
@@ -38,9 +39,7 @@ class ModelOptionsTest {
             }
             String field = FIELDS.getOrDefault(option.longestName(), camelCase(option.longestName()));
             RecordComponent component = component(field);
-            if (component == null) {
-                continue;
-            }
+            assertNotNull(component, option.longestName() + " states a default but TrainingOptions has no " + field);
             assertStated(option.longestName(), stated.group(1), component.getAccessor().invoke(scratch));
             if (stated.group(2) != null) {
                 assertStated(option.longestName() + " [fine-tuning]", stated.group(2),
